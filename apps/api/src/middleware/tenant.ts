@@ -1,0 +1,59 @@
+import { HttpProblem } from '@tenantkit/http';
+import { requestHost, runWithTenant, type TenantResolver } from '@tenantkit/tenancy';
+import type { Context, MiddlewareHandler } from 'hono';
+
+export interface ResolveTenantOptions {
+  resolver: TenantResolver;
+  trustedProxies?: readonly string[];
+}
+
+/**
+ * Resolves the tenant from the request's host and runs the rest of the request inside its
+ * context. An unknown host gets the same 404 whether or not the name resembles a tenant, so
+ * nothing can be learned about other tenants.
+ *
+ * @example
+ * app.use('/v1/*', resolveTenant({ resolver, trustedProxies: ['10.0.0.5'] }));
+ */
+export const resolveTenant = ({
+  resolver,
+  trustedProxies = [],
+}: ResolveTenantOptions): MiddlewareHandler => {
+  const proxies = new Set(trustedProxies);
+  return async function resolveTenant(c, next) {
+    const host = requestHost(
+      {
+        host: c.req.header('host'),
+        forwardedHost: proxies.size > 0 ? c.req.header('x-forwarded-host') : undefined,
+        remoteAddress: proxies.size > 0 ? remoteAddress(c) : undefined,
+      },
+      proxies,
+    );
+    const tenant = host ? await resolver.resolve(host) : null;
+    if (!tenant || tenant.status === 'deleting') {
+      throw new HttpProblem({
+        status: 404,
+        slug: 'tenant-not-found',
+        title: 'No workspace here',
+        detail: 'No workspace is served at this address.',
+      });
+    }
+    if (tenant.status === 'suspended') {
+      throw new HttpProblem({
+        status: 403,
+        slug: 'tenant-suspended',
+        title: 'Workspace suspended',
+        detail: 'This workspace is suspended. Contact its administrator.',
+      });
+    }
+    c.set('tenant', tenant);
+    c.set('tenantId', tenant.id);
+    await runWithTenant(tenant, next);
+  };
+};
+
+/** The direct peer's address; absent under `app.request()`, where there is no socket. */
+function remoteAddress(c: Context): string | undefined {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress;
+}

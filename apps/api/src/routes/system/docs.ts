@@ -1,0 +1,56 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { Scalar } from '@scalar/hono-api-reference';
+
+const DOCS_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-inline'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+let bundle: Promise<Buffer> | undefined;
+
+/**
+ * The Scalar reference page's script, served from our own origin: the default loads it from a
+ * CDN, which an offline or locked-down deployment cannot reach and a strict CSP should not allow.
+ */
+function scalarBundle(): Promise<Buffer> {
+  if (!bundle) {
+    const entry = fileURLToPath(import.meta.resolve('@scalar/api-reference'));
+    bundle = readFile(join(dirname(entry), 'browser', 'standalone.js'));
+  }
+  return bundle;
+}
+
+/** `/openapi.json` (OpenAPI 3.1 from the zod route definitions) and `/docs` (Scalar). */
+export function registerDocsRoutes(app: OpenAPIHono): void {
+  app.doc31('/openapi.json', (c) => ({
+    openapi: '3.1.0',
+    info: {
+      title: 'Tenantkit API',
+      version: '1.0.0',
+      description: 'The tenant-facing API. The tenant is the one the request host belongs to.',
+    },
+    servers: [{ url: new URL(c.req.url).origin }],
+  }));
+  app.get('/docs/scalar.js', async (c) => {
+    c.header('Cache-Control', 'public, max-age=86400');
+    return c.body(new Uint8Array(await scalarBundle()), 200, {
+      'Content-Type': 'text/javascript; charset=utf-8',
+    });
+  });
+  app.use('/docs', async (c, next) => {
+    await next();
+    c.res.headers.set('Content-Security-Policy', DOCS_CSP);
+  });
+  app.get(
+    '/docs',
+    Scalar({ url: '/openapi.json', cdn: '/docs/scalar.js', pageTitle: 'Tenantkit API' }),
+  );
+}

@@ -1,0 +1,31 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { ApiDeps } from '../../deps.ts';
+import { listTasks } from '../../services/tasks.ts';
+import { commonErrors, PageQuery, serviceContext } from '../shared.ts';
+import { ProjectTasksParams, TaskPageSchema, taskBody } from './schemas.ts';
+
+export const route = createRoute({
+  method: 'get',
+  path: '/{projectId}/tasks',
+  tags: ['tasks'],
+  summary: "List a project's tasks, oldest first",
+  request: { params: ProjectTasksParams, query: PageQuery },
+  responses: {
+    200: {
+      description: 'A page of tasks',
+      content: { 'application/json': { schema: TaskPageSchema } },
+    },
+    ...commonErrors,
+  },
+});
+
+export function register(app: OpenAPIHono, deps: ApiDeps): void {
+  app.openapi(route, async (c) => {
+    const { projectId } = c.req.valid('param');
+    const page = await listTasks({
+      ctx: serviceContext(c, deps.db),
+      input: { projectId, ...c.req.valid('query') },
+    });
+    return c.json({ items: page.items.map(taskBody), nextCursor: page.nextCursor }, 200);
+  });
+}

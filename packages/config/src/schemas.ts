@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { ConfigError, parseEnv } from './parse.ts';
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v) && URL.canParse(v), 'must be a postgres:// URL');
+const redisUrl = z
+  .string()
+  .refine((v) => /^rediss?:\/\//.test(v) && URL.canParse(v), 'must be a redis:// URL');
+const hostname = z
+  .string()
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9-]{1,63}$/,
+    'must be a lower-case hostname',
+  );
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** The runtime role every app process connects as (see db/migrations/0001_roles.sql). */
+export const APP_ROLE = 'tenantkit_app';
+
+/** Same server and database as `databaseUrl`, connecting as the runtime role. */
+export function deriveAppDatabaseUrl(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  url.username = APP_ROLE;
+  url.password = '';
+  return url.toString();
+}
+
+export const databaseConfigSchema = z
+  .object({
+    DATABASE_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/tenantkit'),
+    APP_DATABASE_URL: postgresUrl.optional(),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+    PLATFORM_DOMAIN: hostname.default('tenantkit.localhost'),
+    LOG_LEVEL: logLevel.default('info'),
+  })
+  .transform((env) => ({
+    adminDatabaseUrl: env.DATABASE_URL,
+    appDatabaseUrl: env.APP_DATABASE_URL ?? deriveAppDatabaseUrl(env.DATABASE_URL),
+    poolMax: env.DATABASE_POOL_MAX,
+    platformDomain: env.PLATFORM_DOMAIN,
+    logLevel: env.LOG_LEVEL,
+  }));
+export type DatabaseConfig = z.output<typeof databaseConfigSchema>;
+
+const csv = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+export const apiConfigSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+    TRUSTED_PROXIES: csv.default([]),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+    TENANT_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  })
+  .transform((env) => ({
+    port: env.PORT,
+    host: env.HOST,
+    redisUrl: env.REDIS_URL,
+    trustedProxies: env.TRUSTED_PROXIES,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    tenantCacheTtlMs: env.TENANT_CACHE_TTL_MS,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+  }));
+export type ApiConfig = z.output<typeof apiConfigSchema> & { db: DatabaseConfig };
+
+export function loadDatabaseConfig(env: Record<string, string | undefined>): DatabaseConfig {
+  return parseEnv(databaseConfigSchema, env);
+}
+
+/** Parses both schemas and reports every bad variable of either in one error. */
+export function loadApiConfig(env: Record<string, string | undefined>): ApiConfig {
+  const db = collect(() => loadDatabaseConfig(env));
+  const api = collect(() => parseEnv(apiConfigSchema, env));
+  const lines = [...db.lines, ...api.lines];
+  if (!db.value || !api.value) throw new ConfigError(lines);
+  return { ...api.value, db: db.value };
+}
+
+function collect<T>(parse: () => T): { value?: T; lines: string[] } {
+  try {
+    return { value: parse(), lines: [] };
+  } catch (e) {
+    if (e instanceof ConfigError) return { lines: e.lines };
+    throw e;
+  }
+}

@@ -1,0 +1,44 @@
+import { sql } from 'drizzle-orm';
+import { pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+export const tenantStatuses = ['active', 'suspended', 'deleting'] as const;
+export const tenantTiers = ['dedicated', 'pooled'] as const;
+export type TenantStatus = (typeof tenantStatuses)[number];
+export type TenantTier = (typeof tenantTiers)[number];
+
+export const tenants = pgTable('tenants', {
+  id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  status: text('status', { enum: tenantStatuses }).notNull().default('active'),
+  tier: text('tier', { enum: tenantTiers }).notNull().default('pooled'),
+  plan: text('plan').notNull().default('free'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const domainKinds = ['platform', 'custom'] as const;
+export const domainStatuses = [
+  'pending_verification',
+  'verified',
+  'active',
+  'failed',
+  'moved',
+  'removed',
+] as const;
+
+export const tenantDomains = pgTable(
+  'tenant_domains',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    hostname: text('hostname').notNull(),
+    kind: text('kind', { enum: domainKinds }).notNull(),
+    status: text('status', { enum: domainStatuses }).notNull().default('pending_verification'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.hostname] }),
+    uniqueIndex('tenant_domains_hostname_key').on(t.hostname),
+  ],
+);

@@ -1,0 +1,72 @@
+import type postgres from 'postgres';
+import { InvalidInputError } from '../errors.ts';
+import type { TenantStatus, TenantTier } from '../schema/index.ts';
+
+export interface TenantRecord {
+  id: string;
+  slug: string;
+  name: string;
+  status: TenantStatus;
+  tier: TenantTier;
+  plan: string;
+}
+
+export interface CreateTenantInput {
+  slug: string;
+  name: string;
+  tier: TenantTier;
+  plan?: string;
+  /** The platform domain; the tenant is reachable at `<slug>.<platformDomain>`. */
+  platformDomain: string;
+}
+
+const SLUG = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * Creates a tenant with everything it needs to serve requests: its row, its own task
+ * partition when dedicated, and its platform hostname. Idempotent by slug: a second call
+ * returns the existing tenant and creates whatever is missing, so an interrupted onboarding
+ * can simply be run again.
+ *
+ * Runs as the owner role (DDL for the dedicated leaf), on an admin connection.
+ */
+export async function createTenant({
+  admin,
+  input,
+}: {
+  admin: postgres.Sql;
+  input: CreateTenantInput;
+}): Promise<{ tenant: TenantRecord; created: boolean }> {
+  if (!SLUG.test(input.slug)) {
+    throw new InvalidInputError(
+      'invalid-slug',
+      'slug must be lower-case letters, digits and hyphens',
+    );
+  }
+  return admin.begin(async (tx) => {
+    await tx`set local role tenantkit_owner`;
+    // Serialises concurrent onboarding of the same slug without failing either caller.
+    await tx`select pg_advisory_xact_lock(hashtextextended(${`tenant:${input.slug}`}, 0))`;
+    const inserted = await tx<TenantRecord[]>`
+      insert into tenants (slug, name, tier, plan)
+      values (${input.slug}, ${input.name}, ${input.tier}, ${input.plan ?? 'free'})
+      on conflict (slug) do nothing
+      returning id, slug, name, status, tier, plan`;
+    const created = inserted.length > 0;
+    const tenant =
+      inserted[0] ??
+      (
+        await tx<TenantRecord[]>`
+          select id, slug, name, status, tier, plan from tenants where slug = ${input.slug}`
+      )[0];
+    if (!tenant) throw new Error(`tenant ${input.slug} vanished during creation`);
+    if (tenant.tier === 'dedicated') {
+      await tx`select tenantkit_create_dedicated_leaf(${tenant.id})`;
+    }
+    await tx`
+      insert into tenant_domains (tenant_id, hostname, kind, status)
+      values (${tenant.id}, ${`${tenant.slug}.${input.platformDomain}`}, 'platform', 'active')
+      on conflict do nothing`;
+    return { tenant, created };
+  });
+}

@@ -1,0 +1,152 @@
+import type { Database, TenantRecord } from '@tenantkit/db';
+import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
+import { platformSlug } from './host.ts';
+
+export interface TenantResolverOptions {
+  /** Runtime-role database; resolution goes through two narrow security-definer functions. */
+  db: Database;
+  redis: Redis;
+  /** Prefix for every Redis key and channel (per environment, per test file). */
+  keyPrefix: string;
+  platformDomain: string;
+  /** How long an instance trusts its in-process copy without hearing of a change. */
+  localTtlMs?: number;
+  redisTtlSeconds?: number;
+  /** Unknown hosts are cached briefly so a flood of random hosts cannot reach Postgres. */
+  negativeTtlMs?: number;
+  maxEntries?: number;
+}
+
+export interface TenantChange {
+  tenantId: string;
+  /** Hostnames whose cached resolution must be dropped (including newly claimed ones). */
+  hosts: string[];
+}
+
+type Cached = { tenant: TenantRecord | null };
+
+export const tenantChannel = (prefix: string) => `${prefix}tenant:changed`;
+const hostKey = (prefix: string, host: string) => `${prefix}tenant:host:${host}`;
+
+/**
+ * Host -> tenant, through an in-process LRU, then Redis, then Postgres. Every instance drops
+ * its copies when any instance publishes a change (`publishTenantChange`), so a suspension or
+ * a new domain is seen everywhere within one pub/sub hop, and the local TTL bounds the damage
+ * of a lost message.
+ */
+export class TenantResolver {
+  private readonly local: LRUCache<string, Cached>;
+  private readonly hostsByTenant = new Map<string, Set<string>>();
+  private readonly inflight = new Map<string, Promise<TenantRecord | null>>();
+  private generation = 0;
+  private subscriber: Redis | undefined;
+
+  constructor(private readonly options: TenantResolverOptions) {
+    this.local = new LRUCache<string, Cached>({
+      max: options.maxEntries ?? 100_000,
+      ttl: options.localTtlMs ?? 30_000,
+      dispose: (value, host) => {
+        if (value.tenant) this.hostsByTenant.get(value.tenant.id)?.delete(host);
+      },
+    });
+  }
+
+  /** Subscribes to change notifications; call once before serving. */
+  async start(): Promise<void> {
+    const subscriber = this.options.redis.duplicate();
+    this.subscriber = subscriber;
+    subscriber.on('message', (_channel, message) => this.onChange(message));
+    await subscriber.subscribe(tenantChannel(this.options.keyPrefix));
+  }
+
+  async close(): Promise<void> {
+    await this.subscriber?.quit().catch(() => {});
+  }
+
+  async resolve(host: string): Promise<TenantRecord | null> {
+    const hit = this.local.get(host);
+    if (hit) return hit.tenant;
+    let pending = this.inflight.get(host);
+    if (!pending) {
+      // One load per host at a time: a burst on a cold host costs one Redis/Postgres trip.
+      pending = this.load(host).finally(() => this.inflight.delete(host));
+      this.inflight.set(host, pending);
+    }
+    return pending;
+  }
+
+  private async load(host: string): Promise<TenantRecord | null> {
+    const generation = this.generation;
+    const { redis, keyPrefix } = this.options;
+    const key = hostKey(keyPrefix, host);
+    const stored = await redis.get(key);
+    let tenant: TenantRecord | null;
+    if (stored !== null) {
+      tenant = JSON.parse(stored) as TenantRecord | null;
+    } else {
+      tenant = await this.fromDatabase(host);
+      const ttlMs = tenant ? (this.options.redisTtlSeconds ?? 300) * 1000 : this.negativeTtl();
+      await redis.set(key, JSON.stringify(tenant), 'PX', ttlMs);
+    }
+    // A change heard while loading may have made this answer stale: return it, don't keep it.
+    if (generation === this.generation) this.remember(host, tenant);
+    return tenant;
+  }
+
+  private async fromDatabase(host: string): Promise<TenantRecord | null> {
+    const { sql } = this.options.db;
+    const slug = platformSlug(host, this.options.platformDomain);
+    const rows = slug
+      ? await sql<TenantRecord[]>`select * from resolve_tenant_by_slug(${slug})`
+      : await sql<TenantRecord[]>`select * from resolve_tenant_by_hostname(${host})`;
+    return rows[0] ?? null;
+  }
+
+  private remember(host: string, tenant: TenantRecord | null): void {
+    if (tenant) {
+      this.local.set(host, { tenant });
+      const hosts = this.hostsByTenant.get(tenant.id) ?? new Set<string>();
+      hosts.add(host);
+      this.hostsByTenant.set(tenant.id, hosts);
+    } else {
+      this.local.set(host, { tenant }, { ttl: this.negativeTtl() });
+    }
+  }
+
+  private negativeTtl(): number {
+    return this.options.negativeTtlMs ?? 5_000;
+  }
+
+  private onChange(message: string): void {
+    let change: TenantChange;
+    try {
+      change = JSON.parse(message) as TenantChange;
+    } catch {
+      return;
+    }
+    this.generation++;
+    for (const host of change.hosts) this.local.delete(host);
+    for (const host of this.hostsByTenant.get(change.tenantId) ?? []) this.local.delete(host);
+    this.hostsByTenant.delete(change.tenantId);
+  }
+}
+
+/**
+ * Tells every instance that a tenant or its hosts changed. Call after the change committed.
+ * The Redis copies are deleted again a moment later: a resolver that read Postgres just before
+ * the commit may have written the old answer back in between.
+ */
+export async function publishTenantChange(
+  redis: Redis,
+  keyPrefix: string,
+  change: TenantChange,
+  { secondDeleteMs = 1_000 }: { secondDeleteMs?: number } = {},
+): Promise<void> {
+  const keys = change.hosts.map((h) => hostKey(keyPrefix, h));
+  if (keys.length > 0) await redis.del(...keys);
+  await redis.publish(tenantChannel(keyPrefix), JSON.stringify(change));
+  if (keys.length > 0 && secondDeleteMs > 0) {
+    setTimeout(() => redis.del(...keys).catch(() => {}), secondDeleteMs).unref();
+  }
+}
