@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createDatabase, type Database } from '@tenantkit/db';
 import postgres from 'postgres';
-import { databaseUrl, TEMPLATE_DATABASE, testServices } from './env.ts';
+import { databaseUrl, templateDatabase, testServices } from './env.ts';
 
 export interface TestDatabase {
   name: string;
@@ -23,7 +23,7 @@ export async function createTestDatabase({
   const name = `tk_test_${randomBytes(6).toString('hex')}`;
   const maintenance = postgres(databaseUrl('postgres'), { max: 1, onnotice: () => {} });
   try {
-    await maintenance`create database ${maintenance(name)} template ${maintenance(TEMPLATE_DATABASE)}`;
+    await maintenance`create database ${maintenance(name)} template ${maintenance(templateDatabase())}`;
   } finally {
     await maintenance.end();
   }

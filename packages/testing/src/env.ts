@@ -10,7 +10,17 @@ export const testServices = (() => {
   };
 })();
 
-export const TEMPLATE_DATABASE = 'tenantkit_test_template';
+/**
+ * The migrated template of this run. Each vitest run builds its own (global-setup.ts names it
+ * and hands the name to workers through the environment), so runs on one server never drop
+ * each other's template.
+ */
+export function templateDatabase(): string {
+  const name = process.env.TENANTKIT_TEST_TEMPLATE;
+  if (!name)
+    throw new Error('TENANTKIT_TEST_TEMPLATE is unset: run tests through the vitest configs');
+  return name;
+}
 
 /** The same server as the admin URL, another database, optionally another role. */
 export function databaseUrl(name: string, role?: 'app'): string {

@@ -33,6 +33,13 @@ export const writeErrors = {
   412: problem('If-Match did not match the current version'),
 };
 
+/**
+ * Text that is stored in a Postgres `text` column. Postgres cannot store U+0000, so without
+ * this check a NUL in a body reached the database and failed there as a 500.
+ */
+export const storedText = <T extends z.ZodString>(schema: T) =>
+  schema.refine((value) => !value.includes('\u0000'), 'must not contain U+0000 (NUL)');
+
 export const uuidParam = (name: string) =>
   z
     .uuid()

@@ -41,10 +41,16 @@ export async function createTask({
     });
   } catch (error) {
     // The composite foreign key is what refuses another tenant's (or no) project.
-    if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION)
-      throw new NotFoundError('project');
+    if (sqlState(error) === FOREIGN_KEY_VIOLATION) throw new NotFoundError('project');
     throw error;
   }
+}
+
+/** The SQLSTATE of a failed query; drizzle wraps the driver's error in `cause`. */
+function sqlState(error: unknown): string | undefined {
+  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
+  const state = typeof code === 'string' ? code : cause?.code;
+  return typeof state === 'string' ? state : undefined;
 }
 
 export async function getTask({

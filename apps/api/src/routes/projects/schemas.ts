@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Project } from '../../services/projects.ts';
-import { uuidParam } from '../shared.ts';
+import { storedText, uuidParam } from '../shared.ts';
 
 export const ProjectSchema = z
   .object({
@@ -15,15 +15,15 @@ export const ProjectSchema = z
 
 export const CreateProjectBody = z
   .strictObject({
-    name: z.string().trim().min(1).max(200),
-    description: z.string().max(10_000).optional(),
+    name: storedText(z.string().trim().min(1).max(200)),
+    description: storedText(z.string().max(10_000)).optional(),
   })
   .openapi('CreateProject');
 
 export const UpdateProjectBody = z
   .strictObject({
-    name: z.string().trim().min(1).max(200).optional(),
-    description: z.string().max(10_000).optional(),
+    name: storedText(z.string().trim().min(1).max(200)).optional(),
+    description: storedText(z.string().max(10_000)).optional(),
   })
   .openapi('UpdateProject');
 

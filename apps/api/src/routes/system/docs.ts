@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
 
@@ -22,7 +22,8 @@ let bundle: Promise<Buffer> | undefined;
  */
 function scalarBundle(): Promise<Buffer> {
   if (!bundle) {
-    const entry = fileURLToPath(import.meta.resolve('@scalar/api-reference'));
+    // createRequire rather than import.meta.resolve, which vitest's module runner lacks.
+    const entry = createRequire(import.meta.url).resolve('@scalar/api-reference');
     bundle = readFile(join(dirname(entry), 'browser', 'standalone.js'));
   }
   return bundle;
@@ -51,6 +52,12 @@ export function registerDocsRoutes(app: OpenAPIHono): void {
   });
   app.get(
     '/docs',
-    Scalar({ url: '/openapi.json', cdn: '/docs/scalar.js', pageTitle: 'Tenantkit API' }),
+    Scalar({
+      url: '/openapi.json',
+      cdn: '/docs/scalar.js',
+      pageTitle: 'Tenantkit API',
+      // The default fonts come from Scalar's CDN, which the CSP (and offline installs) refuse.
+      withDefaultFonts: false,
+    }),
   );
 }

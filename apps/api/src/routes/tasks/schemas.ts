@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Task } from '../../services/tasks.ts';
-import { uuidParam } from '../shared.ts';
+import { storedText, uuidParam } from '../shared.ts';
 
 export const TaskSchema = z
   .object({
@@ -15,12 +15,15 @@ export const TaskSchema = z
   .openapi('Task');
 
 export const CreateTaskBody = z
-  .strictObject({ title: z.string().trim().min(1).max(500), done: z.boolean().optional() })
+  .strictObject({
+    title: storedText(z.string().trim().min(1).max(500)),
+    done: z.boolean().optional(),
+  })
   .openapi('CreateTask');
 
 export const UpdateTaskBody = z
   .strictObject({
-    title: z.string().trim().min(1).max(500).optional(),
+    title: storedText(z.string().trim().min(1).max(500)).optional(),
     done: z.boolean().optional(),
   })
   .openapi('UpdateTask');

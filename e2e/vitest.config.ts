@@ -1,0 +1,16 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// End-to-end: the whole api in-process on a real port, driven by Debian's Chromium.
+export default defineConfig({
+  root: fileURLToPath(new URL('..', import.meta.url)),
+  test: {
+    include: ['e2e/tests/**/*.e2e.test.ts'],
+    globalSetup: ['packages/testing/src/global-setup.ts'],
+    pool: 'forks',
+    poolOptions: { forks: { maxForks: 1 } },
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    env: { LOG_LEVEL: 'silent' },
+  },
+});
