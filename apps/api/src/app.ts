@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import {
   bodyLimit,
   errorHandler,
+  jsonBody,
   notFoundHandler,
   requestId,
   requestLogger,
