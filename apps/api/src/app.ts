@@ -39,6 +39,7 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
     '/v1/*',
     tenantScope,
     bodyLimit({ maxBytes: deps.bodyLimitBytes }),
+    jsonBody(),
     ...(deps.v1Guards ?? []),
   );
 
