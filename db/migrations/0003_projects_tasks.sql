@@ -67,27 +67,43 @@ begin
 end
 $$;
 
--- Creates (once) the dedicated leaf of a tenant. The table is built standalone and then
--- attached: ATTACH takes SHARE UPDATE EXCLUSIVE on the parent where CREATE ... PARTITION OF
--- would take ACCESS EXCLUSIVE, and the CHECK constraint lets ATTACH skip its validation scan.
-create function tenantkit_create_dedicated_leaf(p_tenant uuid) returns text
+-- Tables partitioned by tenant: each has `<base>_pooled` (16 hash buckets) and
+-- `<base>_dedicated` (a LIST leaf per dedicated tenant). Registering a base here is all a later
+-- migration does to have every dedicated tenant, present and future, get a leaf of it.
+create table tenantkit_tenant_partitioned (base text primary key);
+insert into tenantkit_tenant_partitioned values ('tasks');
+
+-- Creates (once) the dedicated leaf of one table for one tenant. The table is built standalone
+-- and then attached: ATTACH takes SHARE UPDATE EXCLUSIVE on the parent where CREATE ...
+-- PARTITION OF would take ACCESS EXCLUSIVE, and the CHECK constraint lets ATTACH skip its
+-- validation scan.
+create function tenantkit_create_dedicated_leaf(p_base text, p_tenant uuid) returns text
 language plpgsql as $$
 declare
-  leaf text := 'tasks_t_' || replace(p_tenant::text, '-', '');
+  parent text := p_base || '_dedicated';
+  leaf text := p_base || '_t_' || replace(p_tenant::text, '-', '');
 begin
   if to_regclass(format('%I', leaf)) is not null then
     return leaf;
   end if;
-  execute format('create table %I (like tasks_dedicated including defaults including constraints)', leaf);
+  execute format('create table %I (like %I including defaults including constraints)', leaf, parent);
   execute format('alter table %I add constraint %I check (tenant_id = %L::uuid)',
     leaf, leaf || '_tenant_check', p_tenant);
-  execute format('alter table tasks_dedicated attach partition %I for values in (%L)', leaf, p_tenant);
+  execute format('alter table %I attach partition %I for values in (%L)', parent, leaf, p_tenant);
   perform tenantkit_isolate(format('%I', leaf)::regclass);
   execute format('grant select, insert, update, delete on %I to tenantkit_app', leaf);
   return leaf;
 end
 $$;
-revoke all on function tenantkit_create_dedicated_leaf(uuid), tenantkit_isolate(regclass) from public;
+
+-- Every dedicated leaf of a tenant; what onboarding (and a move to the dedicated tier) calls.
+create function tenantkit_create_dedicated_leaves(p_tenant uuid) returns setof text
+language sql as $$
+  select tenantkit_create_dedicated_leaf(base, p_tenant) from tenantkit_tenant_partitioned order by base
+$$;
+
+revoke all on function tenantkit_create_dedicated_leaf(text, uuid), tenantkit_create_dedicated_leaves(uuid),
+  tenantkit_isolate(regclass) from public;
 
 grant select, insert, update, delete on projects, tasks_pooled, tasks_dedicated to tenantkit_app;
 grant select on projects, tasks_pooled, tasks_dedicated to tenantkit_ops;

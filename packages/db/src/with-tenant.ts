@@ -36,8 +36,15 @@ export async function withTenant<T>(
     const tx = bindDrizzle(conn);
     const result = await fn(tx);
     await context;
-    await conn`commit`;
+    const ended = await conn`commit`;
     open = false;
+    // A failed statement that fn caught still aborted the transaction: PostgreSQL then answers
+    // COMMIT with ROLLBACK, and returning `result` would report writes that never happened.
+    if (ended.command !== 'COMMIT') {
+      throw new Error(
+        'withTenant: a statement failed inside the transaction, which was rolled back',
+      );
+    }
     return result;
   } catch (error) {
     if (open) await conn`rollback`.catch(() => {});

@@ -46,8 +46,10 @@ export async function migrate({
           checksum text not null,
           applied_at timestamptz not null default now()
         )`;
+      // Byte order, the order readMigrations sorts files in: under a linguistic collation
+      // (en_US, ICU) '0002_a_b.sql' sorts before '0002_a.sql' and the last applied is misjudged.
       const rows = await lockTx<{ name: string; checksum: string }[]>`
-        select name, checksum from tenantkit_migrations order by name`;
+        select name, checksum from tenantkit_migrations order by name collate "C"`;
       const pending = planPending(files, rows);
       for (const file of pending) {
         log(`applying ${file.name}`);
@@ -108,7 +110,11 @@ async function ensureDatabase(url: string, log: (line: string) => void): Promise
     const [row] = await sql`select 1 as present from pg_database where datname = ${name}`;
     if (!row) {
       log(`creating database ${name}`);
-      await sql`create database ${sql(name)}`;
+      // Another migrator may create it between our check and ours: that is success too.
+      // PostgreSQL reports the loser as 42P04, or as 23505 on pg_database when both race.
+      await sql`create database ${sql(name)}`.catch((error: { code?: string }) => {
+        if (error.code !== '42P04' && error.code !== '23505') throw error;
+      });
     }
   } finally {
     await sql.end({ timeout: 5 });

@@ -1,5 +1,26 @@
 export {
-  dedicatedLeafName,
+  type AuditEventsTable,
+  actorTypes,
+  apiKeys,
+  auditChainHeads,
+  auditEventsDedicated,
+  auditEventsPooled,
+  auditEventsRelationFor,
+  bindingSources,
+  invitations,
+  principalTypes,
+  recoveryCodes,
+  roleBindings,
+  roles,
+  serviceClients,
+  sessions,
+  signingKeys,
+  tenantSecurity,
+  userStatuses,
+  users,
+} from './identity.ts';
+export { dedicatedLeafName, type TenantPartitioned, tenantPartitioned } from './partitioned.ts';
+export {
   projects,
   type TasksTable,
   tasksDedicated,

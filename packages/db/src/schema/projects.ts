@@ -1,5 +1,5 @@
 import { boolean, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { TenantTier } from './tenants.ts';
+import { tenantPartitioned } from './partitioned.ts';
 
 export const projects = pgTable(
   'projects',
@@ -34,29 +34,7 @@ function tasksTable(name: string) {
 }
 export type TasksTable = ReturnType<typeof tasksTable>;
 
-export const tasksPooled = tasksTable('tasks_pooled');
-export const tasksDedicated = tasksTable('tasks_dedicated');
-
-export function dedicatedLeafName(tenantId: string): string {
-  return `tasks_t_${tenantId.replaceAll('-', '')}`;
-}
-
-const leaves = new Map<string, TasksTable>();
-
-/**
- * The relation a tenant's tasks are read from (docs/adr/0001): pooled tenants through the
- * 16-bucket hash parent, dedicated tenants straight from their own leaf, so planning cost
- * never depends on how many tenants exist.
- */
-export function tasksRelationFor(tenant: { id: string; tier: TenantTier }): TasksTable {
-  if (tenant.tier === 'pooled') return tasksPooled;
-  const name = dedicatedLeafName(tenant.id);
-  let leaf = leaves.get(name);
-  if (!leaf) {
-    // Table objects are cheap to rebuild; the cap keeps memory flat at 100,000 tenants.
-    if (leaves.size >= 10_000) leaves.clear();
-    leaf = tasksTable(name);
-    leaves.set(name, leaf);
-  }
-  return leaf;
-}
+const tasks = tenantPartitioned('tasks', tasksTable);
+export const tasksPooled = tasks.pooled;
+export const tasksDedicated = tasks.dedicated;
+export const tasksRelationFor = tasks.relationFor;

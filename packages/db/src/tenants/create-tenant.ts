@@ -23,8 +23,8 @@ export interface CreateTenantInput {
 const SLUG = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
- * Creates a tenant with everything it needs to serve requests: its row, its own task
- * partition when dedicated, and its platform hostname. Idempotent by slug: a second call
+ * Creates a tenant with everything it needs to serve requests: its row, its own partitions
+ * (one leaf per tenant-partitioned table) when dedicated, and its platform hostname. Idempotent by slug: a second call
  * returns the existing tenant and creates whatever is missing, so an interrupted onboarding
  * can simply be run again.
  *
@@ -61,7 +61,7 @@ export async function createTenant({
       )[0];
     if (!tenant) throw new Error(`tenant ${input.slug} vanished during creation`);
     if (tenant.tier === 'dedicated') {
-      await tx`select tenantkit_create_dedicated_leaf(${tenant.id})`;
+      await tx`select tenantkit_create_dedicated_leaves(${tenant.id})`;
     }
     await tx`
       insert into tenant_domains (tenant_id, hostname, kind, status)
