@@ -20,7 +20,10 @@ export interface TenantResolverOptions {
 
 export interface TenantChange {
   tenantId: string;
-  /** Hostnames whose cached resolution must be dropped (including newly claimed ones). */
+  /**
+   * Hostnames to drop besides those the tenant is already cached under (which are dropped
+   * anyway): newly claimed ones, whose unknown-host answer may be cached.
+   */
   hosts: string[];
 }
 
@@ -28,6 +31,8 @@ type Cached = { tenant: TenantRecord | null };
 
 export const tenantChannel = (prefix: string) => `${prefix}tenant:changed`;
 const hostKey = (prefix: string, host: string) => `${prefix}tenant:host:${host}`;
+/** Every host a tenant is cached under in Redis, so a change can drop them all. */
+const tenantHostsKey = (prefix: string, tenantId: string) => `${prefix}tenant:hosts:${tenantId}`;
 
 /**
  * Host -> tenant, through an in-process LRU, then Redis, then Postgres. Every instance drops
@@ -87,7 +92,12 @@ export class TenantResolver {
     } else {
       tenant = await this.fromDatabase(host);
       const ttlMs = tenant ? (this.options.redisTtlSeconds ?? 300) * 1000 : this.negativeTtl();
-      await redis.set(key, JSON.stringify(tenant), 'PX', ttlMs);
+      const write = redis.multi().set(key, JSON.stringify(tenant), 'PX', ttlMs);
+      if (tenant) {
+        const hostsKey = tenantHostsKey(keyPrefix, tenant.id);
+        write.sadd(hostsKey, host).pexpire(hostsKey, ttlMs * 2);
+      }
+      await write.exec();
     }
     // A change heard while loading may have made this answer stale: return it, don't keep it.
     if (generation === this.generation) this.remember(host, tenant);
@@ -143,10 +153,15 @@ export async function publishTenantChange(
   change: TenantChange,
   { secondDeleteMs = 1_000 }: { secondDeleteMs?: number } = {},
 ): Promise<void> {
-  const keys = change.hosts.map((h) => hostKey(keyPrefix, h));
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.publish(tenantChannel(keyPrefix), JSON.stringify(change));
-  if (keys.length > 0 && secondDeleteMs > 0) {
+  const cachedUnder = await redis.smembers(tenantHostsKey(keyPrefix, change.tenantId));
+  const hosts = [...new Set([...change.hosts, ...cachedUnder])];
+  const keys = [
+    ...hosts.map((h) => hostKey(keyPrefix, h)),
+    tenantHostsKey(keyPrefix, change.tenantId),
+  ];
+  await redis.del(...keys);
+  await redis.publish(tenantChannel(keyPrefix), JSON.stringify({ ...change, hosts }));
+  if (secondDeleteMs > 0) {
     setTimeout(() => redis.del(...keys).catch(() => {}), secondDeleteMs).unref();
   }
 }

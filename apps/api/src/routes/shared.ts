@@ -64,12 +64,13 @@ export const IfMatchHeader = z.object({
 export const etag = (version: number) => `"${version}"`;
 
 /**
- * The version an If-Match header asks for; undefined when absent or `*`. An unparseable value
- * can never match, which RFC 9110 says is 412, not 400.
+ * The version an If-Match header asks for; undefined when absent or `*`. If-Match compares
+ * strongly (RFC 9110 13.1.1), so a weak tag, like any value this API did not issue, can never
+ * match: 412, not 400. A list of tags is refused the same way; clients send the one they read.
  */
 export function expectedVersion(ifMatch: string | undefined): number | undefined {
   if (ifMatch === undefined || ifMatch.trim() === '*') return undefined;
-  const match = /^\s*(?:W\/)?"(\d{1,9})"\s*$/.exec(ifMatch);
+  const match = /^\s*"(\d{1,9})"\s*$/.exec(ifMatch);
   if (!match?.[1]) {
     throw new HttpProblem({
       status: 412,
