@@ -82,6 +82,7 @@ language plpgsql as $$
 declare
   parent text := p_base || '_dedicated';
   leaf text := p_base || '_t_' || replace(p_tenant::text, '-', '');
+  privilege text;
 begin
   if to_regclass(format('%I', leaf)) is not null then
     return leaf;
@@ -91,7 +92,13 @@ begin
     leaf, leaf || '_tenant_check', p_tenant);
   execute format('alter table %I attach partition %I for values in (%L)', parent, leaf, p_tenant);
   perform tenantkit_isolate(format('%I', leaf)::regclass);
-  execute format('grant select, insert, update, delete on %I to tenantkit_app', leaf);
+  -- The app reads and writes a dedicated leaf directly, so it gets exactly the parent's
+  -- privileges on it (the audit log stays append-only).
+  for privilege in select unnest(array['select', 'insert', 'update', 'delete']) loop
+    if has_table_privilege('tenantkit_app', parent, privilege) then
+      execute format('grant %s on %I to tenantkit_app', privilege, leaf);
+    end if;
+  end loop;
   return leaf;
 end
 $$;

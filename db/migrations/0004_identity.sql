@@ -180,10 +180,6 @@ create table audit_chain_heads (
   last_hash text not null
 );
 
-insert into tenantkit_tenant_partitioned values ('audit_events');
--- Tenants that were dedicated before this migration get their audit leaf now.
-select tenantkit_create_dedicated_leaf('audit_events', id) from tenants where tier = 'dedicated';
-
 select tenantkit_isolate(t::regclass) from unnest(array[
   'users', 'recovery_codes', 'sessions', 'roles', 'role_bindings', 'tenant_security',
   'invitations', 'api_keys', 'service_clients', 'signing_keys', 'audit_events_pooled',
@@ -204,3 +200,8 @@ create policy ops_read on role_bindings for select to tenantkit_ops using (true)
 create policy ops_read on tenant_security for select to tenantkit_ops using (true);
 create policy ops_read on audit_events_pooled for select to tenantkit_ops using (true);
 create policy ops_read on audit_events_dedicated for select to tenantkit_ops using (true);
+
+insert into tenantkit_tenant_partitioned values ('audit_events');
+-- Tenants that were dedicated before this migration get their audit leaf now (after the
+-- grants above, which the leaf copies from its parent).
+select tenantkit_create_dedicated_leaf('audit_events', id) from tenants where tier = 'dedicated';

@@ -30,11 +30,12 @@ describe('jsonBody', () => {
   });
 
   it('answers 415 problem for other or missing media types', async () => {
-    for (const headers of [
+    const cases: Record<string, string>[] = [
       { 'content-type': 'text/plain' },
       { 'content-type': 'application/jsonx' },
       {},
-    ]) {
+    ];
+    for (const headers of cases) {
       const res = await app().request('/x', { method: 'POST', headers, body: '{}' });
       expect(res.status).toBe(415);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
