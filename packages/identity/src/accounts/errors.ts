@@ -1,0 +1,34 @@
+import { DomainError } from '@tenantkit/db';
+
+/** The one answer to every failed login: it never says whether the account exists. */
+export class InvalidCredentialsError extends DomainError {
+  constructor() {
+    super('unauthorized', 'invalid-credentials', 'Email or password is incorrect.');
+  }
+}
+
+export class WeakPasswordError extends DomainError {
+  constructor(reason: string) {
+    super(
+      'unprocessable',
+      'weak-password',
+      `The password is not acceptable: ${reason.replaceAll('_', ' ')}.`,
+      {
+        reason,
+      },
+    );
+  }
+}
+
+export class EmailTakenError extends DomainError {
+  constructor() {
+    super('conflict', 'email-taken', 'A member with this email already exists.');
+  }
+}
+
+/** TOTP sign-in is not offered yet; an account that has it enrolled must not skip it. */
+export class MfaStepUnavailableError extends DomainError {
+  constructor() {
+    super('unavailable', 'mfa-step-unavailable', 'This account requires a second factor.');
+  }
+}

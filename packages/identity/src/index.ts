@@ -1,0 +1,6 @@
+export * from './accounts/index.ts';
+export * from './audit/index.ts';
+export * from './crypto/index.ts';
+export * from './rbac/index.ts';
+export * from './sessions/index.ts';
+export * from './tokens/index.ts';

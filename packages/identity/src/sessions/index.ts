@@ -1,0 +1,12 @@
+export { sessionKey } from './cache.ts';
+export { SESSION_COOKIE, SESSION_POLICY } from './policy.ts';
+export {
+  createSession,
+  deleteSessions,
+  forgetSessions,
+  listUserSessions,
+  type SessionStoreDeps,
+  type SessionSummary,
+  type ValidSession,
+  validateSession,
+} from './store.ts';
