@@ -21,6 +21,16 @@ export {
   problemResponse,
   problemType,
 } from './problem/index.ts';
+export {
+  RateLimiter,
+  type RateLimiterOptions,
+  RateLimiterUnavailableError,
+  type RateLimitOptions,
+  type RateLimitPolicy,
+  type RateLimitResult,
+  rateLimit,
+  rateLimitHeaders,
+} from './rate-limit/index.ts';
 export { type RequestIdOptions, requestId } from './request-id/index.ts';
 export { type RequestLoggerOptions, requestLogger } from './request-logger/index.ts';
 export { type SecurityHeadersOptions, securityHeaders } from './security-headers/index.ts';
