@@ -9,6 +9,8 @@ import {
   securityHeaders,
   validationHook,
 } from '@tenantkit/http';
+import { authenticate, requireAuth } from './auth/authenticate.ts';
+import { sameOriginForCookies } from './auth/csrf.ts';
 import type { ApiDeps } from './deps.ts';
 import { resolveTenant } from './middleware/tenant.ts';
 import { registerProjectRoutes } from './routes/projects/index.ts';
@@ -40,7 +42,9 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
     tenantScope,
     bodyLimit({ maxBytes: deps.bodyLimitBytes }),
     jsonBody(),
-    ...(deps.v1Guards ?? []),
+    authenticate(deps),
+    requireAuth(),
+    sameOriginForCookies(),
   );
 
   const projects = new OpenAPIHono({ defaultHook: validationHook });

@@ -1,6 +1,5 @@
 import type { Database, TenantRecord } from '@tenantkit/db';
 import type { TenantResolver } from '@tenantkit/tenancy';
-import type { MiddlewareHandler } from 'hono';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
@@ -9,15 +8,12 @@ export interface ApiDeps {
   db: Database;
   redis: Redis;
   resolver: TenantResolver;
+  /** Prefix of every Redis key this deployment writes (sessions, caches, limits). */
+  keyPrefix: string;
   logger: Logger;
   platformDomain: string;
   trustedProxies: readonly string[];
   bodyLimitBytes: number;
-  /**
-   * Runs after the tenant is resolved and before every /v1 route: where authentication and
-   * authorisation plug in without touching the routes.
-   */
-  v1Guards?: MiddlewareHandler[];
 }
 
 declare module 'hono' {

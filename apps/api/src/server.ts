@@ -49,6 +49,7 @@ export async function startApi({
     db,
     redis,
     resolver,
+    keyPrefix,
     logger: log,
     platformDomain: config.db.platformDomain,
     trustedProxies: config.trustedProxies,

@@ -9,6 +9,7 @@ import {
   createProject,
   expectProblem,
   PLATFORM_DOMAIN,
+  signIn,
   type TestTenant,
   waitFor,
 } from './helpers.ts';
@@ -21,16 +22,19 @@ const POLL = { timeoutMs: 2_000, intervalMs: 25 };
 let fx: ApiFixture;
 let tenant: TestTenant;
 let instances: Array<(host: string) => ApiClient>;
+/** The session each host's requests carry (any member of the tenant will do). */
+const tokens = new Map<string, string>();
 
 beforeAll(async () => {
   fx = await createApiFixture();
   tenant = await fx.tenant('pooled', 'xco');
+  tokens.set(tenant.host, tenant.token);
   const one = await fx.buildApp({ redis: await fx.connectRedis() });
   const two = await fx.buildApp({ redis: await fx.connectRedis() });
   instances = [one, two].map(
     ({ app }) =>
       (host: string) =>
-        apiClient(app, host),
+        apiClient(app, host, { token: tokens.get(host) }),
   );
 });
 afterAll(async () => {
@@ -92,6 +96,7 @@ describe('tenant changes reach every instance', () => {
       input: { slug: 'newco', name: 'New Co', tier: 'pooled', platformDomain: PLATFORM_DOMAIN },
     });
     expect(await statuses(host)).toEqual([404, 404]);
+    tokens.set(host, await signIn(fx.testDb, created, ['owner'], { provision: true }));
 
     await announce(created.id, [host]);
     const served = await waitFor(async () => (await statuses(host)).every((s) => s === 200), POLL);
@@ -104,6 +109,7 @@ describe('tenant changes reach every instance', () => {
 
   it('an announcement about another tenant leaves this one cached', async () => {
     const other = await fx.tenant('pooled', 'bystander');
+    tokens.set(other.host, other.token);
     expect(await statuses(tenant.host)).toEqual([200, 200]);
     expect(await statuses(other.host)).toEqual([200, 200]);
     await setStatus('suspended');
@@ -116,6 +122,7 @@ describe('tenant changes reach every instance', () => {
 
   it('an announcement naming no host still drops every host the tenant is cached under', async () => {
     const custom = 'app.xco.test';
+    tokens.set(custom, tenant.token);
     await fx.testDb.admin.sql`
       insert into tenant_domains (tenant_id, hostname, kind, status)
       values (${tenant.record.id}, ${custom}, 'custom', 'active')`;

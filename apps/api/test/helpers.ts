@@ -1,6 +1,12 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createTenant, type TenantRecord } from '@tenantkit/db';
+import { createTenant, type TenantRecord, withTenant } from '@tenantkit/db';
 import { createLogger } from '@tenantkit/http';
+import {
+  createMember,
+  createSession,
+  provisionTenantIdentity,
+  SESSION_COOKIE,
+} from '@tenantkit/identity';
 import { publishTenantChange, TenantResolver } from '@tenantkit/tenancy';
 import {
   createTestDatabase,
@@ -50,7 +56,42 @@ export interface ApiFixture extends BuiltApp {
 export interface TestTenant {
   record: TenantRecord;
   host: string;
+  /** The session token of the tenant's first owner. */
+  token: string;
+  /** Signed in as the tenant's owner (cookie and same-origin headers, like its own pages). */
   client: ApiClient;
+  /** No credential at all. */
+  anonymous: ApiClient;
+  /** Signed in as a new member bound to `roleKeys`. */
+  member(roleKeys: string[]): Promise<ApiClient>;
+}
+
+let memberCounter = 0;
+
+/**
+ * Creates a member with the given roles and a session for them, straight through the identity
+ * services (no argon2 work: these members have no password). Returns the session token.
+ */
+export async function signIn(
+  testDb: TestDatabase,
+  tenant: TenantRecord,
+  roleKeys: string[],
+  { provision = false }: { provision?: boolean } = {},
+): Promise<string> {
+  memberCounter += 1;
+  return withTenant(testDb.app, tenant.id, async (tx) => {
+    if (provision) await provisionTenantIdentity(tx, tenant);
+    const { user } = await createMember(
+      tx,
+      tenant,
+      { actorType: 'system' },
+      {
+        email: `member${memberCounter}@${tenant.slug}.test`,
+        roleKeys,
+      },
+    );
+    return (await createSession(tx, tenant, { userId: user.id })).token;
+  });
 }
 
 /**
@@ -79,6 +120,7 @@ export async function createApiFixture(options: AppOptions = {}): Promise<ApiFix
       resolver,
       logger,
       platformDomain: PLATFORM_DOMAIN,
+      keyPrefix: testRedis.prefix,
       trustedProxies: opts.trustedProxies ?? [],
       bodyLimitBytes: opts.bodyLimitBytes ?? 1_048_576,
     };
@@ -101,7 +143,16 @@ export async function createApiFixture(options: AppOptions = {}): Promise<ApiFix
         input: { slug: chosen, name: `Tenant ${chosen}`, tier, platformDomain: PLATFORM_DOMAIN },
       });
       const host = `${tenant.slug}.${PLATFORM_DOMAIN}`;
-      return { record: tenant, host, client: apiClient(main.app, host) };
+      const token = await signIn(testDb, tenant, ['owner'], { provision: true });
+      return {
+        record: tenant,
+        host,
+        token,
+        client: apiClient(main.app, host, { token }),
+        anonymous: apiClient(main.app, host),
+        member: async (roleKeys) =>
+          apiClient(main.app, host, { token: await signIn(testDb, tenant, roleKeys) }),
+      };
     },
     async setTenantStatus(tenant, status) {
       await testDb.admin.sql`update tenants set status = ${status} where id = ${tenant.id}`;
@@ -145,10 +196,23 @@ export interface ApiClient {
   delete(path: string, options?: RequestOptions): Promise<Response>;
 }
 
-/** `app.request` with the Host header of one tenant and JSON bodies. */
-export function apiClient(app: OpenAPIHono, host: string): ApiClient {
+/** The headers a signed-in browser on `host`'s own pages sends. */
+export function authHeaders(token: string, host: string): Record<string, string> {
+  return { cookie: `${SESSION_COOKIE}=${token}`, origin: `http://${host}` };
+}
+
+/**
+ * `app.request` with the Host header of one tenant and JSON bodies; with a token, also the
+ * session cookie and the `Origin` a browser on the tenant's own pages would send.
+ */
+export function apiClient(
+  app: OpenAPIHono,
+  host: string,
+  { token }: { token?: string } = {},
+): ApiClient {
+  const auth = token ? authHeaders(token, host) : {};
   const request = async (method: string, path: string, options: RequestOptions = {}) => {
-    const headers: Record<string, string> = { host, ...options.headers };
+    const headers: Record<string, string> = { host, ...auth, ...options.headers };
     let body: string | undefined = options.rawBody;
     if (body === undefined && options.body !== undefined) body = JSON.stringify(options.body);
     if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))

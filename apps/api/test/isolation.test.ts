@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ApiFixture,
   apiClient,
+  authHeaders,
   createApiFixture,
   createProject,
   createTask,
@@ -236,7 +237,9 @@ describe('host normalisation', () => {
     const world = worlds[0];
     if (!world) throw new Error('no tenants');
     const expected = world.projects.map((p) => p.project.id).sort();
-    const res = await apiClient(fx.app, variant(world.tenant.host)).get('/v1/projects');
+    const res = await apiClient(fx.app, variant(world.tenant.host), {
+      token: world.tenant.token,
+    }).get('/v1/projects');
     const page = await json<PageJson<ProjectJson>>(res, 200);
     expect(page.items.map((p) => p.id).sort()).toEqual(expected);
   });
@@ -249,7 +252,11 @@ describe('host normalisation', () => {
     const apps = [fx.app, (await fx.buildApp({ trustedProxies: ['127.0.0.1', '::1'] })).app];
     for (const app of apps) {
       const res = await app.request('/v1/projects', {
-        headers: { host: a.tenant.host, 'x-forwarded-host': b.tenant.host },
+        headers: {
+          host: a.tenant.host,
+          'x-forwarded-host': b.tenant.host,
+          ...authHeaders(a.tenant.token, a.tenant.host),
+        },
       });
       const page = await json<PageJson<ProjectJson>>(res, 200);
       expect(page.items.map((p) => p.id).sort()).toEqual(
@@ -257,7 +264,11 @@ describe('host normalisation', () => {
       );
       await expectProblem(
         await app.request(`/v1/projects/${b.projects[0]?.project.id}`, {
-          headers: { host: a.tenant.host, 'x-forwarded-host': b.tenant.host },
+          headers: {
+            host: a.tenant.host,
+            'x-forwarded-host': b.tenant.host,
+            ...authHeaders(a.tenant.token, a.tenant.host),
+          },
         }),
         404,
         'not-found',

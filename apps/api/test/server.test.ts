@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiRuntime, startApi } from '../src/server.ts';
 import {
   type ApiFixture,
+  authHeaders,
   createApiFixture,
   PLATFORM_DOMAIN,
   type TestTenant,
@@ -99,7 +100,11 @@ describe('startApi', () => {
     const created = await http(api.port, {
       method: 'POST',
       path: '/v1/projects',
-      headers: { host: acme.host, 'content-type': 'application/json' },
+      headers: {
+        ...authHeaders(acme.token, acme.host),
+        host: acme.host,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ name: 'Over the wire' }),
     });
     expect(created.status).toBe(201);
@@ -110,12 +115,15 @@ describe('startApi', () => {
 
     const own = await http(api.port, {
       path: `/v1/projects/${project.id}`,
-      headers: { host: `${acme.host.toUpperCase()}:${api.port}` },
+      headers: {
+        ...authHeaders(acme.token, acme.host),
+        host: `${acme.host.toUpperCase()}:${api.port}`,
+      },
     });
     expect(own.status).toBe(200);
     const other = await http(api.port, {
       path: `/v1/projects/${project.id}`,
-      headers: { host: globex.host },
+      headers: { ...authHeaders(globex.token, globex.host), host: globex.host },
     });
     expect(other.status).toBe(404);
     const nobody = await http(api.port, {
@@ -130,7 +138,11 @@ describe('startApi', () => {
   it('ignores X-Forwarded-Host when no proxy is trusted', async () => {
     const res = await http(api.port, {
       path: '/v1/projects',
-      headers: { host: `nobody.${PLATFORM_DOMAIN}`, 'x-forwarded-host': acme.host },
+      headers: {
+        ...authHeaders(acme.token, acme.host),
+        host: `nobody.${PLATFORM_DOMAIN}`,
+        'x-forwarded-host': acme.host,
+      },
     });
     expect(res.status).toBe(404);
   });
@@ -141,14 +153,22 @@ describe('behind a trusted proxy', () => {
     const proxied = await start({ TRUSTED_PROXIES: '127.0.0.1,::1' });
     const res = await http(proxied.port, {
       path: '/v1/projects',
-      headers: { host: `nobody.${PLATFORM_DOMAIN}`, 'x-forwarded-host': globex.host },
+      headers: {
+        ...authHeaders(globex.token, globex.host),
+        host: `nobody.${PLATFORM_DOMAIN}`,
+        'x-forwarded-host': globex.host,
+      },
     });
     expect(res.status).toBe(200);
 
     const elsewhere = await start({ TRUSTED_PROXIES: '10.0.0.5' });
     const ignored = await http(elsewhere.port, {
       path: '/v1/projects',
-      headers: { host: `nobody.${PLATFORM_DOMAIN}`, 'x-forwarded-host': globex.host },
+      headers: {
+        ...authHeaders(globex.token, globex.host),
+        host: `nobody.${PLATFORM_DOMAIN}`,
+        'x-forwarded-host': globex.host,
+      },
     });
     expect(ignored.status).toBe(404);
   });
@@ -165,7 +185,11 @@ describe('graceful close', () => {
           port: api.port,
           method: 'POST',
           path: '/v1/projects',
-          headers: { host: acme.host, 'content-type': 'application/json' },
+          headers: {
+            ...authHeaders(acme.token, acme.host),
+            host: acme.host,
+            'content-type': 'application/json',
+          },
           agent: false,
         },
         (res) => {

@@ -1,10 +1,13 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { requirePermission } from '../../auth/require-permission.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { deleteProject } from '../../services/projects.ts';
 import { expectedVersion, IfMatchHeader, serviceContext, writeErrors } from '../shared.ts';
 import { ProjectParams } from './schemas.ts';
 
 export const route = createRoute({
+  middleware: [requirePermission('projects:write')] as const,
+  'x-permission': 'projects:write',
   method: 'delete',
   path: '/{projectId}',
   tags: ['projects'],

@@ -1,10 +1,13 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { requirePermission } from '../../auth/require-permission.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { getProject } from '../../services/projects.ts';
 import { commonErrors, etag, serviceContext } from '../shared.ts';
 import { ProjectParams, ProjectSchema, projectBody } from './schemas.ts';
 
 export const route = createRoute({
+  middleware: [requirePermission('projects:read')] as const,
+  'x-permission': 'projects:read',
   method: 'get',
   path: '/{projectId}',
   tags: ['projects'],

@@ -1,10 +1,13 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { requirePermission } from '../../auth/require-permission.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { listProjects } from '../../services/projects.ts';
 import { commonErrors, PageQuery, serviceContext } from '../shared.ts';
 import { ProjectPageSchema, projectBody } from './schemas.ts';
 
 export const route = createRoute({
+  middleware: [requirePermission('projects:read')] as const,
+  'x-permission': 'projects:read',
   method: 'get',
   path: '/',
   tags: ['projects'],

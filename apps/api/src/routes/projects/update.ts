@@ -1,10 +1,13 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { requirePermission } from '../../auth/require-permission.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { updateProject } from '../../services/projects.ts';
 import { etag, expectedVersion, IfMatchHeader, serviceContext, writeErrors } from '../shared.ts';
 import { ProjectParams, ProjectSchema, projectBody, UpdateProjectBody } from './schemas.ts';
 
 export const route = createRoute({
+  middleware: [requirePermission('projects:write')] as const,
+  'x-permission': 'projects:write',
   method: 'patch',
   path: '/{projectId}',
   tags: ['projects'],

@@ -1,10 +1,13 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { requirePermission } from '../../auth/require-permission.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { createTask } from '../../services/tasks.ts';
 import { commonErrors, etag, serviceContext } from '../shared.ts';
 import { CreateTaskBody, ProjectTasksParams, TaskSchema, taskBody } from './schemas.ts';
 
 export const route = createRoute({
+  middleware: [requirePermission('projects:write')] as const,
+  'x-permission': 'projects:write',
   method: 'post',
   path: '/{projectId}/tasks',
   tags: ['tasks'],

@@ -1,10 +1,13 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { requirePermission } from '../../auth/require-permission.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { deleteTask } from '../../services/tasks.ts';
 import { expectedVersion, IfMatchHeader, serviceContext, writeErrors } from '../shared.ts';
 import { TaskParams } from './schemas.ts';
 
 export const route = createRoute({
+  middleware: [requirePermission('projects:write')] as const,
+  'x-permission': 'projects:write',
   method: 'delete',
   path: '/{projectId}/tasks/{taskId}',
   tags: ['tasks'],

@@ -1,10 +1,13 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { requirePermission } from '../../auth/require-permission.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { getTask } from '../../services/tasks.ts';
 import { commonErrors, etag, serviceContext } from '../shared.ts';
 import { TaskParams, TaskSchema, taskBody } from './schemas.ts';
 
 export const route = createRoute({
+  middleware: [requirePermission('projects:read')] as const,
+  'x-permission': 'projects:read',
   method: 'get',
   path: '/{projectId}/tasks/{taskId}',
   tags: ['tasks'],

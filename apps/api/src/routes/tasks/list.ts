@@ -1,10 +1,13 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { requirePermission } from '../../auth/require-permission.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { listTasks } from '../../services/tasks.ts';
 import { commonErrors, PageQuery, serviceContext } from '../shared.ts';
 import { ProjectTasksParams, TaskPageSchema, taskBody } from './schemas.ts';
 
 export const route = createRoute({
+  middleware: [requirePermission('projects:read')] as const,
+  'x-permission': 'projects:read',
   method: 'get',
   path: '/{projectId}/tasks',
   tags: ['tasks'],
