@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
+import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { type ApiRuntime, startApi } from '@tenantkit/api';
+import { type ApiRuntime, seedDemoTenant, startApi } from '@tenantkit/api';
 import { loadApiConfig } from '@tenantkit/config';
-import { readTenantManifests, seedTenant, tenantsDir } from '@tenantkit/db';
+import { readTenantManifests, tenantsDir } from '@tenantkit/db';
 import {
   createTestDatabase,
   createTestRedis,
@@ -12,6 +13,12 @@ import {
 import { type Browser, chromium } from 'playwright-core';
 
 export const artifactsDir = fileURLToPath(new URL('./artifacts', import.meta.url));
+
+/** The demo members of `tenants/*.json` (demo passwords, committed on purpose). */
+export const DEMO_OWNERS = {
+  acme: { email: 'owner@acme.test', password: 'rocket-skates-on-the-mesa' },
+  globex: { email: 'owner@globex.test', password: 'hammock-district-survey' },
+} as const;
 
 export interface RunningSystem {
   api: ApiRuntime;
@@ -37,7 +44,7 @@ export async function startSystem(): Promise<RunningSystem> {
     LOG_LEVEL: 'silent',
   });
   for (const manifest of await readTenantManifests(tenantsDir)) {
-    await seedTenant({
+    await seedDemoTenant({
       admin: db.admin,
       app: db.app,
       manifest,
@@ -69,4 +76,32 @@ export async function startSystem(): Promise<RunningSystem> {
       await db.drop();
     },
   };
+}
+
+/**
+ * A request to the api with a chosen Host header, from outside the browser: Node cannot
+ * resolve *.localhost names (browsers do), and a browser would never send one host's cookie
+ * to another, which is exactly what an attacker holding a stolen cookie would try.
+ */
+export function requestAs(
+  port: number,
+  host: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path, headers: { ...headers, host }, agent: false },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
 }

@@ -19,8 +19,10 @@ pnpm db:seed
 port="${PORT:-3000}"
 cat >&2 <<MSG
 ==> starting the API (Ctrl-C stops it); open:
-    http://acme.tenantkit.localhost:${port}/docs
-    http://globex.tenantkit.localhost:${port}/v1/projects
+    http://acme.tenantkit.localhost:${port}/docs      API reference (Acme, dedicated tier)
+    http://acme.tenantkit.localhost:${port}/login     sign in: owner@acme.test / rocket-skates-on-the-mesa
+    http://globex.tenantkit.localhost:${port}/login   sign in: owner@globex.test / hammock-district-survey
+    http://globex.tenantkit.localhost:${port}/v1/projects   (after signing in on globex)
     http://localhost:${port}/healthz
 MSG
 exec pnpm api

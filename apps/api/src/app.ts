@@ -10,9 +10,12 @@ import {
   validationHook,
 } from '@tenantkit/http';
 import { authenticate, requireAuth } from './auth/authenticate.ts';
-import { sameOriginForCookies } from './auth/csrf.ts';
+import { sameOriginForBrowsers, sameOriginForCookies } from './auth/csrf.ts';
+import { loginLimits } from './auth/login-limits.ts';
 import type { ApiDeps } from './deps.ts';
 import { resolveTenant } from './middleware/tenant.ts';
+import { registerAuthRoutes } from './routes/auth/index.ts';
+import { registerPages } from './routes/pages/index.tsx';
 import { registerProjectRoutes } from './routes/projects/index.ts';
 import { registerDocsRoutes } from './routes/system/docs.ts';
 import { type Lifecycle, registerHealthRoutes } from './routes/system/health.ts';
@@ -46,6 +49,24 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
     requireAuth(),
     sameOriginForCookies(),
   );
+
+  // Sign-in, sign-out and the member's own sessions: a session is optional here (signing in
+  // is how one gets it); browser posts must come from the tenant's own pages.
+  const limits = loginLimits(deps);
+  for (const path of ['/auth/*', '/login', '/logout', '/account', '/account/*']) {
+    app.use(
+      path,
+      tenantScope,
+      bodyLimit({ maxBytes: 16_384 }),
+      authenticate(deps),
+      sameOriginForBrowsers(),
+      sameOriginForCookies(),
+    );
+  }
+  const auth = new OpenAPIHono({ defaultHook: validationHook });
+  registerAuthRoutes(auth, deps, limits);
+  app.route('/auth', auth);
+  registerPages(app, deps, limits);
 
   const projects = new OpenAPIHono({ defaultHook: validationHook });
   registerProjectRoutes(projects, deps);

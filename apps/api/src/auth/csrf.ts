@@ -24,6 +24,25 @@ export const sameOriginForCookies = (): MiddlewareHandler =>
     await next();
   };
 
+/**
+ * For endpoints that take no cookie yet (sign-in): a browser request must come from this
+ * origin, so another site cannot sign a visitor into an account of its choosing (login CSRF).
+ * Requests without browser headers (curl, servers) carry no ambient credential and pass.
+ */
+export const sameOriginForBrowsers = (): MiddlewareHandler =>
+  async function sameOriginForBrowsers(c, next) {
+    const fromBrowser =
+      c.req.header('sec-fetch-site') !== undefined || c.req.header('origin') !== undefined;
+    if (!SAFE.has(c.req.method) && fromBrowser && !isSameOrigin(c.req.raw)) {
+      throw new HttpProblem({
+        status: 403,
+        slug: 'cross-site-request',
+        detail: 'This form must be submitted from this workspace’s own pages.',
+      });
+    }
+    await next();
+  };
+
 function isSameOrigin(request: Request): boolean {
   const site = request.headers.get('sec-fetch-site');
   if (site) return site === 'same-origin';

@@ -1,6 +1,7 @@
 import { HttpProblem } from '@tenantkit/http';
 import { requestHost, runWithTenant, type TenantResolver } from '@tenantkit/tenancy';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
+import { clientAddress } from './client-address.ts';
 
 export interface ResolveTenantOptions {
   resolver: TenantResolver;
@@ -25,7 +26,7 @@ export const resolveTenant = ({
       {
         host: c.req.header('host'),
         forwardedHost: proxies.size > 0 ? c.req.header('x-forwarded-host') : undefined,
-        remoteAddress: proxies.size > 0 ? remoteAddress(c) : undefined,
+        remoteAddress: proxies.size > 0 ? clientAddress(c) : undefined,
       },
       proxies,
     );
@@ -51,9 +52,3 @@ export const resolveTenant = ({
     await runWithTenant(tenant, next);
   };
 };
-
-/** The direct peer's address; absent under `app.request()`, where there is no socket. */
-function remoteAddress(c: Context): string | undefined {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress;
-}

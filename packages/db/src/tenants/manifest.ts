@@ -8,6 +8,18 @@ export const tenantManifestSchema = z.strictObject({
   name: z.string().min(1).max(200),
   tier: z.enum(tenantTiers),
   plan: z.string().min(1).max(50).default('free'),
+  /** Members to create on first apply (demo tenants; real onboarding invites its owner). */
+  members: z
+    .array(
+      z.strictObject({
+        email: z.email().max(320),
+        name: z.string().max(200).default(''),
+        roles: z.array(z.string().min(1).max(64)).min(1),
+        /** Demo tenants only: a password committed to the repository is no secret. */
+        password: z.string().min(1).max(256).optional(),
+      }),
+    )
+    .default([]),
   demo: z
     .strictObject({
       projects: z.array(

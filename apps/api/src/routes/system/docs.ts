@@ -39,6 +39,11 @@ export function registerDocsRoutes(app: OpenAPIHono): void {
       description: 'The tenant-facing API. The tenant is the one the request host belongs to.',
     },
     servers: [{ url: new URL(c.req.url).origin }],
+    tags: [
+      { name: 'projects', description: 'The sample product resource' },
+      { name: 'tasks', description: 'Tasks of a project (partitioned by tenant)' },
+      { name: 'auth', description: 'Sign-in, sign-out and your own sessions' },
+    ],
   }));
   app.get('/docs/scalar.js', async (c) => {
     c.header('Cache-Control', 'public, max-age=86400');

@@ -1,8 +1,6 @@
 import { ConfigError, loadDatabaseConfig } from '@tenantkit/config';
-import { createDatabase } from '../client.ts';
-import { tenantsDir } from '../paths.ts';
-import { readTenantManifests } from '../tenants/manifest.ts';
-import { seedTenant } from '../tenants/seed.ts';
+import { createDatabase, readTenantManifests, tenantsDir } from '@tenantkit/db';
+import { seedDemoTenant } from '../seed.ts';
 
 const dir = process.argv[2] ?? tenantsDir;
 let exitCode = 0;
@@ -21,7 +19,7 @@ try {
   });
   try {
     for (const manifest of manifests) {
-      const result = await seedTenant({
+      const result = await seedDemoTenant({
         admin,
         app,
         manifest,
@@ -29,7 +27,7 @@ try {
       });
       console.log(
         `  ${result.tenant.slug} (${result.tenant.tier}): ${result.created ? 'created' : 'exists'}` +
-          `, ${result.projects} demo projects written`,
+          `, ${result.projects} demo projects and ${result.members} members written`,
       );
     }
   } finally {

@@ -1,0 +1,65 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
+import type { SessionSummary } from '@tenantkit/identity';
+import { Layout } from './layout.tsx';
+
+export interface AccountView {
+  workspace: string;
+  email: string;
+  permissions: string[];
+  currentSessionId: string;
+  sessions: SessionSummary[];
+}
+
+export function AccountPage({
+  workspace,
+  email,
+  permissions,
+  currentSessionId,
+  sessions,
+}: AccountView) {
+  return (
+    <Layout title="Your account" workspace={workspace}>
+      <p>
+        Signed in as <strong data-testid="account-email">{email}</strong>.
+      </p>
+      <p>
+        Permissions: <span data-testid="permissions">{permissions.join(', ') || 'none'}</span>
+      </p>
+      <h2>Sessions</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Signed in</th>
+            <th scope="col">Device</th>
+            <th scope="col">Address</th>
+            <th scope="col">
+              <span class="visually-hidden">Action</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {sessions.map((s) => (
+            <tr data-session-id={s.id}>
+              <td>{s.createdAt.toISOString().replace('T', ' ').slice(0, 16)} UTC</td>
+              <td>{s.userAgent ?? 'unknown'}</td>
+              <td>{s.ip ?? 'unknown'}</td>
+              <td>
+                {s.id === currentSessionId ? (
+                  <em>This session</em>
+                ) : (
+                  <form method="post" action={`/account/sessions/${s.id}/revoke`}>
+                    <button type="submit">Revoke</button>
+                  </form>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form method="post" action="/logout">
+        <button type="submit">Sign out</button>
+      </form>
+    </Layout>
+  );
+}

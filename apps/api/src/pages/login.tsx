@@ -1,0 +1,49 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
+import { Layout } from './layout.tsx';
+
+export function LoginPage({
+  workspace,
+  error,
+  email,
+}: {
+  workspace: string;
+  error?: string;
+  email?: string;
+}) {
+  return (
+    <Layout title="Sign in" workspace={workspace}>
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <form method="post" action="/login">
+        <label for="email">Email</label>
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autocomplete="username"
+          required
+          value={email ?? ''}
+        />
+        <label for="password">Password</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autocomplete="current-password"
+          required
+        />
+        <button type="submit">Sign in</button>
+      </form>
+      <p>
+        <button type="button" disabled aria-describedby="sso-note">
+          Continue with SSO
+        </button>{' '}
+        <span id="sso-note">Single sign-on is not set up for this workspace yet.</span>
+      </p>
+    </Layout>
+  );
+}

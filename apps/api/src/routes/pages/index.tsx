@@ -1,0 +1,120 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
+import { schema, withTenant } from '@tenantkit/db';
+import { HttpProblem } from '@tenantkit/http';
+import {
+  InvalidCredentialsError,
+  listUserSessions,
+  loginWithPassword,
+  revokeOwnSession,
+} from '@tenantkit/identity';
+import { and, eq } from 'drizzle-orm';
+import type { Context, Hono } from 'hono';
+import { identityContext } from '../../auth/identity-context.ts';
+import type { LoginLimits } from '../../auth/login-limits.ts';
+import { clearSessionCookie, setSessionCookie } from '../../auth/session-cookie.ts';
+import type { ApiDeps } from '../../deps.ts';
+import { AccountPage } from '../../pages/account.tsx';
+import { LoginPage } from '../../pages/login.tsx';
+
+const PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
+
+/** The server-rendered pages of a tenant host: sign-in and the member's account. */
+export function registerPages(app: Hono, deps: ApiDeps, limits: LoginLimits): void {
+  for (const path of ['/login', '/account', '/account/*', '/logout']) {
+    app.use(path, async function pageHeaders(c, next) {
+      await next();
+      c.res.headers.set('Content-Security-Policy', PAGE_CSP);
+      c.res.headers.set('Cache-Control', 'no-store');
+    });
+  }
+
+  app.get('/login', (c) => {
+    if (c.get('principal')) return c.redirect('/account', 303);
+    return c.html(<LoginPage workspace={c.get('tenant').name} />);
+  });
+
+  app.post('/login', async (c) => {
+    const form = await c.req.parseBody();
+    const email = typeof form.email === 'string' ? form.email.slice(0, 320) : '';
+    const password = typeof form.password === 'string' ? form.password.slice(0, 4096) : '';
+    const again = (error: string, status: 400 | 401 | 429) =>
+      c.html(<LoginPage workspace={c.get('tenant').name} error={error} email={email} />, status);
+    if (!email || !password) return again('Enter your email and password.', 400);
+    try {
+      await limits.check(c, email);
+      const session = await loginWithPassword({
+        ctx: identityContext(c, deps),
+        input: { email, password },
+      });
+      await limits.succeeded(c, email);
+      setSessionCookie(c, session.token, session.expiresAt);
+      return c.redirect('/account', 303);
+    } catch (error) {
+      if (error instanceof InvalidCredentialsError) return again(error.message, 401);
+      if (error instanceof HttpProblem && error.status === 429) {
+        c.header('Retry-After', error.headers?.['Retry-After'] ?? '60');
+        return again('Too many sign-in attempts. Try again later.', 429);
+      }
+      throw error;
+    }
+  });
+
+  app.get('/account', async (c) => {
+    const principal = c.get('principal');
+    if (!principal) return c.redirect('/login', 303);
+    const tenant = c.get('tenant');
+    const { users } = schema;
+    const [user, sessions] = await withTenant(
+      deps.db,
+      tenant.id,
+      async (tx) =>
+        [
+          (
+            await tx
+              .select({ email: users.email })
+              .from(users)
+              .where(and(eq(users.tenantId, tenant.id), eq(users.id, principal.id)))
+          )[0],
+          await listUserSessions(tx, tenant, principal.id),
+        ] as const,
+    );
+    return c.html(
+      <AccountPage
+        workspace={tenant.name}
+        email={user?.email ?? ''}
+        permissions={[...principal.permissions].sort()}
+        currentSessionId={principal.sessionId}
+        sessions={sessions}
+      />,
+    );
+  });
+
+  app.post('/account/sessions/:sessionId/revoke', async (c) => {
+    const principal = c.get('principal');
+    if (!principal) return c.redirect('/login', 303);
+    const sessionId = c.req.param('sessionId');
+    if (/^[a-z2-7]{26}$/.test(sessionId)) {
+      await revokeOwnSession({
+        ctx: identityContext(c, deps),
+        input: { userId: principal.id, sessionId, reason: 'revoke' },
+      });
+    }
+    return c.redirect('/account', 303);
+  });
+
+  app.post('/logout', async (c) => signOut(c, deps));
+}
+
+async function signOut(c: Context, deps: ApiDeps) {
+  const principal = c.get('principal');
+  if (principal) {
+    await revokeOwnSession({
+      ctx: identityContext(c, deps),
+      input: { userId: principal.id, sessionId: principal.sessionId, reason: 'logout' },
+    });
+  }
+  clearSessionCookie(c);
+  return c.redirect('/login', 303);
+}
