@@ -1,0 +1,114 @@
+import { type Database, schema, type TenantRecord, withTenant } from '@tenantkit/db';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Redis } from 'ioredis';
+import {
+  decodePermissionSet,
+  effectivePermissions,
+  encodePermissionSet,
+  isBuiltinRole,
+  PERMISSION_CACHE_TTL_SECONDS,
+  type Permission,
+  parsePermissions,
+  permissionCacheKey,
+  type RoleDefinition,
+  rbacVersionKey,
+} from '../rbac/index.ts';
+
+export interface PermissionDeps {
+  db: Database;
+  redis: Redis;
+  keyPrefix: string;
+}
+
+type Principal = { type: 'user' | 'client'; id: string };
+
+/**
+ * A principal's effective permissions, cached in Redis under the tenant's RBAC version: any
+ * role or binding change bumps the version (in its transaction, then in Redis after commit),
+ * so every cached set of the tenant is abandoned at once. The TTL bounds how long a missed
+ * Redis update could matter.
+ */
+export async function loadPermissions(
+  deps: PermissionDeps,
+  tenant: Pick<TenantRecord, 'id'>,
+  principal: Principal,
+): Promise<ReadonlySet<Permission>> {
+  const version = await rbacVersion(deps, tenant);
+  const key =
+    deps.keyPrefix + permissionCacheKey(tenant.id, `${principal.type}.${principal.id}`, version);
+  const cached = await deps.redis.get(key);
+  if (cached !== null) return decodePermissionSet(cached);
+  const effective = await withTenant(deps.db, tenant.id, async (tx) => {
+    const bindings = await tx
+      .select({ roleKey: schema.roleBindings.roleKey })
+      .from(schema.roleBindings)
+      .where(
+        and(
+          eq(schema.roleBindings.tenantId, tenant.id),
+          eq(schema.roleBindings.principalType, principal.type),
+          eq(schema.roleBindings.principalId, principal.id),
+        ),
+      );
+    const custom = bindings.map((b) => b.roleKey).filter((k) => !isBuiltinRole(k));
+    const roles = new Map<string, RoleDefinition>();
+    if (custom.length > 0) {
+      const rows = await tx
+        .select({ key: schema.roles.key, permissions: schema.roles.permissions })
+        .from(schema.roles)
+        .where(and(eq(schema.roles.tenantId, tenant.id), inArray(schema.roles.key, custom)));
+      for (const row of rows) {
+        // A stored name the catalog no longer has grants nothing (fail closed).
+        const known = row.permissions.filter((p) => safeParse(p));
+        roles.set(row.key, { key: row.key, permissions: parsePermissions(known) });
+      }
+    }
+    return effectivePermissions(bindings, roles);
+  });
+  await deps.redis.set(key, encodePermissionSet(effective), 'EX', PERMISSION_CACHE_TTL_SECONDS);
+  return effective;
+}
+
+async function rbacVersion(
+  deps: PermissionDeps,
+  tenant: Pick<TenantRecord, 'id'>,
+): Promise<number> {
+  const key = deps.keyPrefix + rbacVersionKey(tenant.id);
+  const cached = await deps.redis.get(key);
+  if (cached !== null) return Number(cached);
+  const [row] = await withTenant(deps.db, tenant.id, (tx) =>
+    tx
+      .select({ version: schema.tenantSecurity.rbacVersion })
+      .from(schema.tenantSecurity)
+      .where(eq(schema.tenantSecurity.tenantId, tenant.id)),
+  );
+  const version = row?.version ?? 1;
+  await publishRbacVersion(deps, tenant, version);
+  return version;
+}
+
+/**
+ * Raises the Redis mirror of the RBAC version after a change committed; never lowers it, so a
+ * slow writer of an older version cannot bring stale permissions back.
+ */
+export async function publishRbacVersion(
+  deps: Pick<PermissionDeps, 'redis' | 'keyPrefix'>,
+  tenant: Pick<TenantRecord, 'id'>,
+  version: number,
+): Promise<void> {
+  await deps.redis.eval(
+    "local v = tonumber(redis.call('get', KEYS[1]) or '0') if tonumber(ARGV[1]) > v then redis.call('set', KEYS[1], ARGV[1], 'EX', ARGV[2]) end return 1",
+    1,
+    deps.keyPrefix + rbacVersionKey(tenant.id),
+    String(version),
+    String(24 * 60 * 60),
+  );
+}
+
+function safeParse(permission: string): boolean {
+  try {
+    parsePermissions([permission]);
+    return true;
+  } catch {
+    return false;
+  }
+}
