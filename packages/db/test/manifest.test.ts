@@ -47,6 +47,7 @@ describe('readTenantManifests', () => {
       {
         ...valid,
         plan: 'free',
+        members: [],
         demo: {
           projects: [
             { name: 'Launch', description: '', tasks: [] },
@@ -54,7 +55,7 @@ describe('readTenantManifests', () => {
           ],
         },
       },
-      { slug: 'beta', name: 'Beta', tier: 'pooled', plan: 'team' },
+      { slug: 'beta', name: 'Beta', tier: 'pooled', plan: 'team', members: [] },
     ]);
   });
 
