@@ -24,19 +24,30 @@ ensure_chromium
 export DATABASE_URL REDIS_URL CHROMIUM_PATH
 _tk_times+=("setup ${SECONDS}s")
 
-step() { # step NAME -> pnpm NAME
-  local t0=$SECONDS
-  _tk_step="pnpm $1"
-  tk_say "pnpm $1"
-  pnpm "$1"
-  _tk_times+=("$1 $((SECONDS - t0))s")
-  tk_note "pnpm $1: passed in $((SECONDS - t0))s"
+step() { # step NAME [ARGS...] -> pnpm NAME ARGS...
+  local t0=$SECONDS name=$1
+  _tk_step="pnpm $name"
+  tk_say "pnpm $name"
+  pnpm "$@"
+  _tk_times+=("$name $((SECONDS - t0))s")
+  tk_note "pnpm $name: passed in $((SECONDS - t0))s"
 }
+# vitest also writes JSON results, so the run can end with one plain count line.
+results="$TK_DATA/test-results"
+rm -rf "$results" && mkdir -p "$results"
 step lint
 step typecheck
-step test
-step test:e2e
+step test --reporter=default --reporter=json "--outputFile.json=$results/unit.json"
+step test:e2e --reporter=default --reporter=json "--outputFile.json=$results/e2e.json"
 
 _tk_step="done"
+node -e '
+  let passed = 0, failed = 0, skipped = 0;
+  for (const file of process.argv.slice(1)) {
+    const r = JSON.parse(require("fs").readFileSync(file, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests;
+  }
+  console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+' "$results/unit.json" "$results/e2e.json"
 summary="$(printf '%s, ' "${_tk_times[@]}")"
 echo "==> test.sh: all steps passed in ${SECONDS}s (${summary%, })"
