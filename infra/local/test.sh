@@ -37,8 +37,9 @@ results="$TK_DATA/test-results"
 rm -rf "$results" && mkdir -p "$results"
 step lint
 step typecheck
-step test --reporter=default --reporter=json "--outputFile.json=$results/unit.json"
-step test:e2e --reporter=default --reporter=json "--outputFile.json=$results/e2e.json"
+export TK_TEST_RESULTS="$results"
+step test
+step test:e2e
 
 _tk_step="done"
 node -e '

@@ -6,6 +6,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   root: fileURLToPath(new URL('../..', import.meta.url)),
   test: {
+    // infra/local/test.sh sets TK_TEST_RESULTS to collect counts for its closing line.
+    reporters: process.env.TK_TEST_RESULTS ? ['default', 'json'] : ['default'],
+    outputFile: { json: `${process.env.TK_TEST_RESULTS ?? '.'}/unit.json` },
     include: ['packages/*/{src,test}/**/*.test.ts', 'apps/*/{src,test}/**/*.test.ts'],
     globalSetup: ['packages/testing/src/global-setup.ts'],
     pool: 'forks',
