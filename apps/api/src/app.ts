@@ -14,6 +14,7 @@ import { sameOriginForBrowsers, sameOriginForCookies } from './auth/csrf.ts';
 import { loginLimits } from './auth/login-limits.ts';
 import type { ApiDeps } from './deps.ts';
 import { resolveTenant } from './middleware/tenant.ts';
+import * as auditList from './routes/audit/list.ts';
 import { registerAuthRoutes } from './routes/auth/index.ts';
 import { registerPages } from './routes/pages/index.tsx';
 import { registerProjectRoutes } from './routes/projects/index.ts';
@@ -72,6 +73,10 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
   registerProjectRoutes(projects, deps);
   registerTaskRoutes(projects, deps);
   app.route('/v1/projects', projects);
+
+  const audit = new OpenAPIHono({ defaultHook: validationHook });
+  auditList.register(audit, deps);
+  app.route('/v1/audit-events', audit);
 
   registerDocsRoutes(app);
   return app;

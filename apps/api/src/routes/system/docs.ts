@@ -43,6 +43,7 @@ export function registerDocsRoutes(app: OpenAPIHono): void {
       { name: 'projects', description: 'The sample product resource' },
       { name: 'tasks', description: 'Tasks of a project (partitioned by tenant)' },
       { name: 'auth', description: 'Sign-in, sign-out and your own sessions' },
+      { name: 'audit', description: 'The hash-chained audit log of security-relevant actions' },
     ],
   }));
   app.get('/docs/scalar.js', async (c) => {
