@@ -11,6 +11,7 @@ import type { ServiceContext } from './context.ts';
 import { decodeCursor, type Page, toPage } from './pagination.ts';
 
 const { projects, tasksRelationFor } = schema;
+type TasksTable = schema.TasksTable;
 export type Task = typeof schema.tasksPooled.$inferSelect;
 
 const FOREIGN_KEY_VIOLATION = '23503';
@@ -66,13 +67,7 @@ export async function getTask({
     tx
       .select()
       .from(tasks)
-      .where(
-        and(
-          eq(tasks.tenantId, tenant.id),
-          eq(tasks.projectId, input.projectId),
-          eq(tasks.id, input.taskId),
-        ),
-      ),
+      .where(taskKey(tasks, tenant.id, input)),
   );
   if (!row) throw new NotFoundError('task');
   return row;
@@ -131,16 +126,7 @@ export async function updateTask({
     const [row] = await tx
       .update(tasks)
       .set({ ...input.patch, version: sql`${tasks.version} + 1`, updatedAt: sql`now()` })
-      .where(
-        and(
-          eq(tasks.tenantId, tenant.id),
-          eq(tasks.projectId, input.projectId),
-          eq(tasks.id, input.taskId),
-          input.expectedVersion === undefined
-            ? undefined
-            : eq(tasks.version, input.expectedVersion),
-        ),
-      )
+      .where(taskKey(tasks, tenant.id, input, input.expectedVersion))
       .returning();
     if (row) return row;
     throw await missOrConflict(tx, ctx, input);
@@ -159,16 +145,7 @@ export async function deleteTask({
   await withTenant(ctx.db, tenant.id, async (tx) => {
     const deleted = await tx
       .delete(tasks)
-      .where(
-        and(
-          eq(tasks.tenantId, tenant.id),
-          eq(tasks.projectId, input.projectId),
-          eq(tasks.id, input.taskId),
-          input.expectedVersion === undefined
-            ? undefined
-            : eq(tasks.version, input.expectedVersion),
-        ),
-      )
+      .where(taskKey(tasks, tenant.id, input, input.expectedVersion))
       .returning({ id: tasks.id });
     if (deleted.length === 0) throw await missOrConflict(tx, ctx, input);
   });
@@ -191,12 +168,21 @@ async function missOrConflict(
   const [current] = await tx
     .select({ version: tasks.version })
     .from(tasks)
-    .where(
-      and(
-        eq(tasks.tenantId, ctx.tenant.id),
-        eq(tasks.projectId, input.projectId),
-        eq(tasks.id, input.taskId),
-      ),
-    );
+    .where(taskKey(tasks, ctx.tenant.id, input));
   return current ? new VersionConflictError('task', current.version) : new NotFoundError('task');
+}
+
+/** One task of one tenant's project, optionally only at an expected version (If-Match). */
+function taskKey(
+  tasks: TasksTable,
+  tenantId: string,
+  input: { projectId: string; taskId: string },
+  expectedVersion?: number,
+) {
+  return and(
+    eq(tasks.tenantId, tenantId),
+    eq(tasks.projectId, input.projectId),
+    eq(tasks.id, input.taskId),
+    expectedVersion === undefined ? undefined : eq(tasks.version, expectedVersion),
+  );
 }

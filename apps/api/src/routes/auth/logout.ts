@@ -1,7 +1,5 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { revokeOwnSession } from '@tenantkit/identity';
-import { identityContext } from '../../auth/identity-context.ts';
-import { clearSessionCookie } from '../../auth/session-cookie.ts';
+import { signOut } from '../../auth/sign-out.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { ProblemSchema } from '../shared.ts';
 
@@ -21,14 +19,7 @@ export const route = createRoute({
 
 export function register(app: OpenAPIHono, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
-    const principal = c.get('principal');
-    if (principal) {
-      await revokeOwnSession({
-        ctx: identityContext(c, deps),
-        input: { userId: principal.id, sessionId: principal.sessionId, reason: 'logout' },
-      });
-    }
-    clearSessionCookie(c);
+    await signOut(c, deps);
     return c.body(null, 204);
   });
 }

@@ -9,10 +9,11 @@ import {
   revokeOwnSession,
 } from '@tenantkit/identity';
 import { and, eq } from 'drizzle-orm';
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import { identityContext } from '../../auth/identity-context.ts';
 import type { LoginLimits } from '../../auth/login-limits.ts';
-import { clearSessionCookie, setSessionCookie } from '../../auth/session-cookie.ts';
+import { setSessionCookie } from '../../auth/session-cookie.ts';
+import { signOut } from '../../auth/sign-out.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { AccountPage } from '../../pages/account.tsx';
 import { LoginPage } from '../../pages/login.tsx';
@@ -104,17 +105,8 @@ export function registerPages(app: Hono, deps: ApiDeps, limits: LoginLimits): vo
     return c.redirect('/account', 303);
   });
 
-  app.post('/logout', async (c) => signOut(c, deps));
-}
-
-async function signOut(c: Context, deps: ApiDeps) {
-  const principal = c.get('principal');
-  if (principal) {
-    await revokeOwnSession({
-      ctx: identityContext(c, deps),
-      input: { userId: principal.id, sessionId: principal.sessionId, reason: 'logout' },
-    });
-  }
-  clearSessionCookie(c);
-  return c.redirect('/login', 303);
+  app.post('/logout', async (c) => {
+    await signOut(c, deps);
+    return c.redirect('/login', 303);
+  });
 }
