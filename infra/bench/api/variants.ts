@@ -1,0 +1,47 @@
+import { apiServerEnv } from '../lib/api-env.ts';
+import type { ScratchDatabase } from '../lib/scratch-db.ts';
+import type { ServerKind } from '../lib/servers.ts';
+import type { ApiFixtures } from './fixtures.ts';
+
+/** One server configuration the api bench measures. */
+export interface Variant {
+  /** `bare` and `full` are the compared pair; the others only explain the gap. */
+  name: 'bare' | 'bare+tx' | 'bare+tx/prepared' | 'full';
+  kind: ServerKind;
+  env: () => Record<string, string>;
+}
+
+/**
+ * bare and full always; with `breakdown`, the bare server also runs withTenant's statement
+ * sequence as the runtime role (RLS on), without prepared statements like the api, and with.
+ */
+export function variants(
+  db: ScratchDatabase,
+  fixtures: ApiFixtures,
+  { poolMax, breakdown }: { poolMax: number; breakdown: boolean },
+): Variant[] {
+  const bare =
+    (mode: string, url: string, prepare = false) =>
+    () => ({
+      BENCH_DATABASE_URL: url,
+      BENCH_POOL_MAX: String(poolMax),
+      BENCH_ROUTES: JSON.stringify(fixtures.routes),
+      BENCH_BARE_MODE: mode,
+      BENCH_PREPARE: String(prepare),
+    });
+  const full: Variant = {
+    name: 'full',
+    kind: 'api',
+    env: () => apiServerEnv(db.adminUrl, { poolMax, bench: 'api' }),
+  };
+  return [
+    { name: 'bare', kind: 'bare', env: bare('plain', db.adminUrl) },
+    ...(breakdown
+      ? ([
+          { name: 'bare+tx', kind: 'bare', env: bare('tenant-tx', db.appUrl) },
+          { name: 'bare+tx/prepared', kind: 'bare', env: bare('tenant-tx', db.appUrl, true) },
+        ] satisfies Variant[])
+      : []),
+    full,
+  ];
+}
