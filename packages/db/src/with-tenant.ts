@@ -12,10 +12,12 @@ export type TenantTx = PostgresJsDatabase & { $client: postgres.Sql };
  * Runs `fn` in one transaction whose `app.tenant_id` is `tenantId`, set transaction-locally
  * so a pooled connection never carries it into the next transaction.
  *
- * BEGIN and set_config are pipelined with the first query of `fn` on a reserved connection:
- * a request that reads once costs two round trips (begin+context+query, commit) instead of
- * four. If any pipelined statement fails, the transaction is aborted and COMMIT answers
- * ROLLBACK, so nothing is written.
+ * BEGIN and set_config are issued without waiting, on a reserved connection. With
+ * `prepare: false` postgres.js still waits for Parse/Describe before executing each
+ * parameterised statement, so a one-read request measures 5 round trips, not the 2 the
+ * pipelining aims at (infra/bench `--breakdown`; prepared statements bring it to 2). If any
+ * statement fails, the transaction is aborted and COMMIT answers ROLLBACK, so nothing is
+ * written.
  */
 export async function withTenant<T>(
   db: Database,
