@@ -31,6 +31,9 @@ export const bodyLimit = ({ maxBytes = 1_048_576 }: BodyLimitOptions = {}): Midd
       }),
   });
   return async function bodyLimit(c, next) {
+    // GET and HEAD bodies are never read. Checking them anyway makes @hono/node-server build a
+    // full Request (headers, AbortController) on every read request: ~6% of the api's CPU.
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     return limit(c, next);
   };
 };
