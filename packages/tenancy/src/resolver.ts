@@ -146,6 +146,10 @@ export class TenantResolver {
  * Tells every instance that a tenant or its hosts changed. Call after the change committed.
  * The Redis copies are deleted again a moment later: a resolver that read Postgres just before
  * the commit may have written the old answer back in between.
+ *
+ * The set of hosts a tenant is cached under is never deleted here, only read (it expires on
+ * its own, after every host key it lists): deleting it would forget hosts cached between the
+ * two deletes, and the next change would leave their Redis copies stale for their whole TTL.
  */
 export async function publishTenantChange(
   redis: Redis,
@@ -153,15 +157,15 @@ export async function publishTenantChange(
   change: TenantChange,
   { secondDeleteMs = 1_000 }: { secondDeleteMs?: number } = {},
 ): Promise<void> {
-  const cachedUnder = await redis.smembers(tenantHostsKey(keyPrefix, change.tenantId));
-  const hosts = [...new Set([...change.hosts, ...cachedUnder])];
-  const keys = [
-    ...hosts.map((h) => hostKey(keyPrefix, h)),
-    tenantHostsKey(keyPrefix, change.tenantId),
-  ];
-  await redis.del(...keys);
+  const dropCopies = async (): Promise<string[]> => {
+    const cachedUnder = await redis.smembers(tenantHostsKey(keyPrefix, change.tenantId));
+    const hosts = [...new Set([...change.hosts, ...cachedUnder])];
+    if (hosts.length > 0) await redis.del(...hosts.map((h) => hostKey(keyPrefix, h)));
+    return hosts;
+  };
+  const hosts = await dropCopies();
   await redis.publish(tenantChannel(keyPrefix), JSON.stringify({ ...change, hosts }));
   if (secondDeleteMs > 0) {
-    setTimeout(() => redis.del(...keys).catch(() => {}), secondDeleteMs).unref();
+    setTimeout(() => dropCopies().catch(() => {}), secondDeleteMs).unref();
   }
 }

@@ -178,4 +178,32 @@ describe('TenantResolver', () => {
     expect(unknownTtl).toBeLessThanOrEqual(4_000);
     expect(JSON.parse((await testRedis.redis.get(redisKey(known))) ?? 'null')).toEqual(tenant);
   });
+  it('drops, on the next change, a host cached between an earlier change and its second delete', async () => {
+    const tenant = await tenantNamed(uniqueSlug('between'));
+    const platform = platformHost(tenant.slug);
+    const custom = `app.${tenant.slug}.test`;
+    await addDomain(tenant, custom, 'active');
+    await (await resolver()).resolve(platform);
+
+    await publishTenantChange(
+      testRedis.redis,
+      testRedis.prefix,
+      {
+        tenantId: tenant.id,
+        hosts: [platform],
+      },
+      { secondDeleteMs: 50 },
+    );
+    // Cached after the first delete, before the second.
+    expect((await (await resolver()).resolve(custom))?.status).toBe('active');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await (await resolver()).resolve(custom);
+
+    await testDb.admin.sql`update tenants set status = 'suspended' where id = ${tenant.id}`;
+    await publishTenantChange(testRedis.redis, testRedis.prefix, {
+      tenantId: tenant.id,
+      hosts: [],
+    });
+    expect((await (await resolver()).resolve(custom))?.status).toBe('suspended');
+  });
 });
