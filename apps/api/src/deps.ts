@@ -1,4 +1,5 @@
 import type { Database, TenantRecord } from '@tenantkit/db';
+import type { KeyRing } from '@tenantkit/identity';
 import type { TenantResolver } from '@tenantkit/tenancy';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -14,6 +15,8 @@ export interface ApiDeps {
   platformDomain: string;
   trustedProxies: readonly string[];
   bodyLimitBytes: number;
+  /** Key-encryption keys for secrets at rest (signing keys, TOTP, OIDC client secrets). */
+  keyRing: KeyRing;
 }
 
 declare module 'hono' {

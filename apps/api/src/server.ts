@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import type { ApiConfig } from '@tenantkit/config';
 import { createDatabase } from '@tenantkit/db';
 import { createLogger } from '@tenantkit/http';
+import { parseKeyRing } from '@tenantkit/identity';
 import { TenantResolver } from '@tenantkit/tenancy';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -54,6 +55,7 @@ export async function startApi({
     platformDomain: config.db.platformDomain,
     trustedProxies: config.trustedProxies,
     bodyLimitBytes: config.bodyLimitBytes,
+    keyRing: parseKeyRing(config.secretsKeyRing),
   };
   const lifecycle = { draining: false };
   const app = createApp(deps, lifecycle);

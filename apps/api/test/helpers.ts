@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createTenant, type TenantRecord, withTenant } from '@tenantkit/db';
 import { createLogger } from '@tenantkit/http';
 import {
   createMember,
   createSession,
+  parseKeyRing,
   provisionTenantIdentity,
   SESSION_COOKIE,
 } from '@tenantkit/identity';
@@ -103,6 +105,8 @@ export async function createApiFixture(options: AppOptions = {}): Promise<ApiFix
   const resolvers: TenantResolver[] = [];
   const ownRedis: Redis[] = [];
   const logger = createLogger({ level: 'silent' });
+  // A fresh key ring per fixture: nothing one test file encrypts is readable by another.
+  const keyRing = parseKeyRing(`test:${randomBytes(32).toString('base64')}`);
 
   const buildApp = async (opts: AppOptions = {}): Promise<BuiltApp> => {
     const redis = opts.redis ?? testRedis.redis;
@@ -123,6 +127,7 @@ export async function createApiFixture(options: AppOptions = {}): Promise<ApiFix
       keyPrefix: testRedis.prefix,
       trustedProxies: opts.trustedProxies ?? [],
       bodyLimitBytes: opts.bodyLimitBytes ?? 1_048_576,
+      keyRing,
     };
     const lifecycle = opts.lifecycle ?? { draining: false };
     return { app: createApp(deps, lifecycle), deps, lifecycle };

@@ -4,8 +4,10 @@ export {
   type ApiConfig,
   apiConfigSchema,
   type DatabaseConfig,
+  DEV_SECRETS_KEYRING,
   databaseConfigSchema,
   deriveAppDatabaseUrl,
   loadApiConfig,
   loadDatabaseConfig,
+  secretsKeyRingSchema,
 } from './schemas.ts';

@@ -50,6 +50,34 @@ const csv = z.string().transform((v) =>
     .filter(Boolean),
 );
 
+/**
+ * Key-encryption keys for secrets at rest (`kid:<base64 of 32 bytes>`, comma-separated, the
+ * first encrypts). Outside production a fixed development ring stands in, so `up.sh` needs no
+ * set-up; production refuses to start without a real one.
+ */
+export const DEV_SECRETS_KEYRING = 'dev:ZGV2ZWxvcG1lbnQtb25seS1rZXktZG8tbm90LXVzZSE=';
+export const secretsKeyRingSchema = z
+  .object({
+    NODE_ENV: z.string().optional(),
+    SECRETS_KEYRING: z
+      .string()
+      .regex(
+        /^\s*[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/_=-]{43,44}\s*(,|$)/,
+        'must be "kid:<base64 of 32 bytes>,..."',
+      )
+      .optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.SECRETS_KEYRING) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SECRETS_KEYRING'],
+        message: 'is required in production',
+      });
+    }
+  })
+  .transform((env) => env.SECRETS_KEYRING ?? DEV_SECRETS_KEYRING);
+
 export const apiConfigSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -69,7 +97,11 @@ export const apiConfigSchema = z
     tenantCacheTtlMs: env.TENANT_CACHE_TTL_MS,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
   }));
-export type ApiConfig = z.output<typeof apiConfigSchema> & { db: DatabaseConfig };
+export type ApiConfig = z.output<typeof apiConfigSchema> & {
+  /** Key ring spec for `parseKeyRing` (packages/identity). */
+  secretsKeyRing: string;
+  db: DatabaseConfig;
+};
 
 export function loadDatabaseConfig(env: Record<string, string | undefined>): DatabaseConfig {
   return parseEnv(databaseConfigSchema, env);
@@ -79,9 +111,10 @@ export function loadDatabaseConfig(env: Record<string, string | undefined>): Dat
 export function loadApiConfig(env: Record<string, string | undefined>): ApiConfig {
   const db = collect(() => loadDatabaseConfig(env));
   const api = collect(() => parseEnv(apiConfigSchema, env));
-  const lines = [...db.lines, ...api.lines];
-  if (!db.value || !api.value) throw new ConfigError(lines);
-  return { ...api.value, db: db.value };
+  const secrets = collect(() => parseEnv(secretsKeyRingSchema, env));
+  const lines = [...db.lines, ...api.lines, ...secrets.lines];
+  if (!db.value || !api.value || secrets.value === undefined) throw new ConfigError(lines);
+  return { ...api.value, secretsKeyRing: secrets.value, db: db.value };
 }
 
 function collect<T>(parse: () => T): { value?: T; lines: string[] } {

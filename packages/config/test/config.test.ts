@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadApiConfig, loadDatabaseConfig } from '../src/index.ts';
+import {
+  ConfigError,
+  DEV_SECRETS_KEYRING,
+  loadApiConfig,
+  loadDatabaseConfig,
+} from '../src/index.ts';
 
 describe('loadApiConfig', () => {
   it('applies the documented defaults', () => {
@@ -36,5 +41,17 @@ describe('loadApiConfig', () => {
 
   it('treats empty strings as unset', () => {
     expect(loadApiConfig({ PORT: '' }).port).toBe(3000);
+  });
+
+  it('uses the development key ring outside production and refuses to start without one in it', () => {
+    expect(loadApiConfig({}).secretsKeyRing).toBe(DEV_SECRETS_KEYRING);
+    const ring = `k2:${Buffer.alloc(32, 7).toString('base64')},k1:${Buffer.alloc(32, 1).toString('base64')}`;
+    expect(loadApiConfig({ NODE_ENV: 'production', SECRETS_KEYRING: ring }).secretsKeyRing).toBe(
+      ring,
+    );
+    expect(() => loadApiConfig({ NODE_ENV: 'production' })).toThrow(/SECRETS_KEYRING: is required/);
+    expect(() => loadApiConfig({ SECRETS_KEYRING: 'k1:short' })).toThrow(
+      /SECRETS_KEYRING: must be/,
+    );
   });
 });
