@@ -1,4 +1,5 @@
 import type { Database, TenantRecord } from '@tenantkit/db';
+import type { TxtResolver } from '@tenantkit/domains';
 import type { KeyRing } from '@tenantkit/identity';
 import type { TenantResolver } from '@tenantkit/tenancy';
 import type { Redis } from 'ioredis';
@@ -17,6 +18,8 @@ export interface ApiDeps {
   bodyLimitBytes: number;
   /** Key-encryption keys for secrets at rest (signing keys, TOTP, OIDC client secrets). */
   keyRing: KeyRing;
+  /** Answers domain-ownership checks (`DNS_RESOLVERS`; tests point it at their own server). */
+  dnsResolver: TxtResolver;
 }
 
 declare module 'hono' {

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { ApiConfig } from '@tenantkit/config';
 import { createDatabase } from '@tenantkit/db';
+import { createDnsResolver } from '@tenantkit/domains';
 import { createLogger } from '@tenantkit/http';
 import { parseKeyRing } from '@tenantkit/identity';
 import { TenantResolver } from '@tenantkit/tenancy';
@@ -56,6 +57,7 @@ export async function startApi({
     trustedProxies: config.trustedProxies,
     bodyLimitBytes: config.bodyLimitBytes,
     keyRing: parseKeyRing(config.secretsKeyRing),
+    dnsResolver: createDnsResolver(config.dnsResolvers),
   };
   const lifecycle = { draining: false };
   const app = createApp(deps, lifecycle);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createTenant, type TenantRecord, withTenant } from '@tenantkit/db';
+import { createDnsResolver } from '@tenantkit/domains';
 import { createLogger } from '@tenantkit/http';
 import {
   createMember,
@@ -34,7 +35,12 @@ export interface AppOptions {
   lifecycle?: Lifecycle;
   /** A Redis connection of this app's own; defaults to the fixture's shared one. */
   redis?: Redis;
+  /** DNS servers for ownership checks (a `startTestDnsServer()`); by default none answers. */
+  dnsServers?: readonly string[];
 }
+
+/** The discard port: lookups fail fast instead of reaching the machine's own resolvers. */
+const UNREACHABLE_DNS = '127.0.0.1:9';
 
 export interface BuiltApp {
   app: OpenAPIHono;
@@ -128,6 +134,7 @@ export async function createApiFixture(options: AppOptions = {}): Promise<ApiFix
       trustedProxies: opts.trustedProxies ?? [],
       bodyLimitBytes: opts.bodyLimitBytes ?? 1_048_576,
       keyRing,
+      dnsResolver: createDnsResolver(opts.dnsServers ?? [UNREACHABLE_DNS]),
     };
     const lifecycle = opts.lifecycle ?? { draining: false };
     return { app: createApp(deps, lifecycle), deps, lifecycle };

@@ -28,6 +28,7 @@ export {
   tasksRelationFor,
 } from './projects.ts';
 export {
+  domainChallenges,
   domainKinds,
   domainStatuses,
   type TenantStatus,

@@ -42,3 +42,10 @@ export const tenantDomains = pgTable(
     uniqueIndex('tenant_domains_hostname_key').on(t.hostname),
   ],
 );
+
+/** The per-tenant token of `_tenantkit-challenge.<domain>` TXT records (packages/domains). */
+export const domainChallenges = pgTable('domain_challenges', {
+  tenantId: uuid('tenant_id').primaryKey(),
+  token: text('token').notNull().unique(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
