@@ -50,3 +50,13 @@ export class ReauthenticationFailedError extends DomainError {
     super('forbidden', 'reauthentication-failed', 'The password or code is not correct.');
   }
 }
+
+export class EnrolBeforeRequiringMfaError extends DomainError {
+  constructor() {
+    super(
+      'conflict',
+      'mfa-enrolment-required-first',
+      'Turn on two-factor authentication for your own account before requiring it of everyone.',
+    );
+  }
+}

@@ -18,6 +18,7 @@ export {
   type TotpSetup,
 } from './enrolment.ts';
 export {
+  EnrolBeforeRequiringMfaError,
   InvalidMfaCodeError,
   MfaAlreadyEnabledError,
   MfaChallengeInvalidError,

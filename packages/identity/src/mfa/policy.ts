@@ -14,6 +14,7 @@ import type { Redis } from 'ioredis';
 import type { IdentityContext } from '../accounts/login.ts';
 import { appendAuditEvent } from '../audit/index.ts';
 import type { Permission } from '../rbac/catalog.ts';
+import { EnrolBeforeRequiringMfaError } from './errors.ts';
 import { assertPermitted } from '../rbac/guards.ts';
 
 const { tenantSecurity, users } = schema;
@@ -48,7 +49,11 @@ export async function getMfaPolicy({
   return withTenant(ctx.deps.db, ctx.tenant.id, (tx) => readMfaPolicy(tx, ctx.tenant));
 }
 
-/** Sets the policy (needs `tenant:manage`); audited in the same transaction. */
+/**
+ * Sets the policy (needs `tenant:manage`); audited in the same transaction. A member switching
+ * it on must have MFA themself, so nobody restricts the whole tenant, themself included, by
+ * accident (the same rule as GitHub's "require two-factor authentication").
+ */
 export async function setMfaPolicy({
   ctx,
   input,
@@ -61,6 +66,13 @@ export async function setMfaPolicy({
   const result = await withTenant(deps.db, tenant.id, async (tx) => {
     const before = await readMfaPolicy(tx, tenant);
     if (before.mfaRequired === input.mfaRequired) return before;
+    if (input.mfaRequired && ctx.actor.actorType === 'user' && ctx.actor.actorId) {
+      const [actor] = await tx
+        .select({ enabledAt: users.totpEnabledAt })
+        .from(users)
+        .where(and(eq(users.tenantId, tenant.id), eq(users.id, ctx.actor.actorId)));
+      if (!actor?.enabledAt) throw new EnrolBeforeRequiringMfaError();
+    }
     await tx
       .insert(tenantSecurity)
       .values({ tenantId: tenant.id, mfaRequired: input.mfaRequired })

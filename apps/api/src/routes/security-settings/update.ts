@@ -4,7 +4,7 @@ import { identityContext } from '../../auth/identity-context.ts';
 import { requirePermission } from '../../auth/require-permission.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { signedIn } from '../auth/sessions.ts';
-import { commonErrors } from '../shared.ts';
+import { commonErrors, ProblemSchema } from '../shared.ts';
 import { SecuritySettingsSchema } from './schemas.ts';
 
 export const route = createRoute({
@@ -32,6 +32,10 @@ export const route = createRoute({
       content: { 'application/json': { schema: SecuritySettingsSchema } },
     },
     ...commonErrors,
+    409: {
+      description: 'Turning the MFA requirement on needs MFA on your own account first',
+      content: { 'application/problem+json': { schema: ProblemSchema } },
+    },
   },
 });
 
