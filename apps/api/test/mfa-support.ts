@@ -58,18 +58,21 @@ export function setCookie(res: Response, name: string): string | undefined {
  */
 export function browser(tenant: TestTenant, app: ApiFixture['app']) {
   const jar = new Map<string, string>();
-  const request = async (method: string, path: string, body?: unknown) => {
+  const request = async (method: string, path: string, body?: unknown, asForm = false) => {
     const headers: Record<string, string> = {
       host: tenant.host,
       origin: `http://${tenant.host}`,
     };
     if (jar.size > 0) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await app.request(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    let payload: string | undefined;
+    if (asForm) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      payload = new URLSearchParams(body as Record<string, string>).toString();
+    } else if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    const res = await app.request(path, { method, headers, body: payload });
     for (const line of res.headers.getSetCookie()) {
       const [pair = ''] = line.split(';');
       const eq = pair.indexOf('=');
@@ -85,6 +88,8 @@ export function browser(tenant: TestTenant, app: ApiFixture['app']) {
     get: (path: string) => request('GET', path),
     post: (path: string, body?: unknown) => request('POST', path, body ?? {}),
     patch: (path: string, body: unknown) => request('PATCH', path, body),
+    /** Submits an HTML form (urlencoded), as the server-rendered pages do. */
+    submit: (path: string, fields: Record<string, string>) => request('POST', path, fields, true),
   };
 }
 export type Browser = ReturnType<typeof browser>;
