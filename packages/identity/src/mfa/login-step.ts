@@ -103,6 +103,10 @@ export async function completeMfaLogin({
       return { status: 'signed_in' as const, ...session, userId: user.id };
     });
   } catch (error) {
+    // A challenge whose member can no longer finish (deactivated, MFA turned off) is spent.
+    if (error instanceof MfaChallengeInvalidError) {
+      await consumeMfaChallenge(deps, tenant, challengeToken);
+    }
     if (!(error instanceof CodeRefused)) throw error;
     await recordMfaChallengeFailure(deps, tenant, challengeToken);
     await withTenant(deps.db, tenant.id, (tx) =>

@@ -14,8 +14,8 @@ import type { Redis } from 'ioredis';
 import type { IdentityContext } from '../accounts/login.ts';
 import { appendAuditEvent } from '../audit/index.ts';
 import type { Permission } from '../rbac/catalog.ts';
-import { EnrolBeforeRequiringMfaError } from './errors.ts';
 import { assertPermitted } from '../rbac/guards.ts';
+import { EnrolBeforeRequiringMfaError } from './errors.ts';
 
 const { tenantSecurity, users } = schema;
 

@@ -19,6 +19,12 @@ import { LoginPage, MfaStepPage } from '../../pages/login.tsx';
 
 /** The page form of the second sign-in step (the JSON one is POST /auth/login/mfa). */
 export function registerLoginMfaPage(app: Hono, deps: ApiDeps, limits: AccountLimits): void {
+  // A reload of the step (or a bookmark): the form again while a challenge cookie exists.
+  app.get('/login/mfa', (c) => {
+    if (!readMfaChallengeCookie(c)) return c.redirect('/login', 303);
+    return c.html(<MfaStepPage workspace={c.get('tenant').name} />);
+  });
+
   app.post('/login/mfa', async (c) => {
     const workspace = c.get('tenant').name;
     const form = await c.req.parseBody();
