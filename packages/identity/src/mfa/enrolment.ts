@@ -153,22 +153,28 @@ export async function confirmTotpEnrolment({
 }
 
 /**
- * Checks the proof inside `tx`. A password is verified with argon2 (the caller's transaction
- * is short-lived and this is a rare, rate-limited action); a code is consumed like at sign-in.
+ * Checks a password proof before any transaction opens, so argon2 never holds a connection
+ * (like sign-in). A code proof is checked by `checkCodeProof` instead, inside the transaction
+ * that makes the change, because using the code up must commit together with the change.
  */
-async function reauthenticate(
+async function checkPasswordProof(ctx: MfaContext, userId: string, proof: Reauthentication) {
+  if (!('password' in proof)) return;
+  const user = await withTenant(ctx.deps.db, ctx.tenant.id, (tx) =>
+    loadUser(tx, ctx.tenant, userId),
+  );
+  const ok = user.passwordHash
+    ? (await verifyPassword(user.passwordHash, proof.password)).valid
+    : false;
+  if (!ok) throw new ReauthenticationFailedError();
+}
+
+async function checkCodeProof(
   tx: TenantTx,
   ctx: MfaContext,
   user: Awaited<ReturnType<typeof loadUser>>,
   proof: Reauthentication,
 ): Promise<'password' | 'totp'> {
-  if ('password' in proof) {
-    const ok = user.passwordHash
-      ? (await verifyPassword(user.passwordHash, proof.password)).valid
-      : false;
-    if (!ok) throw new ReauthenticationFailedError();
-    return 'password';
-  }
+  if ('password' in proof) return 'password';
   if (!(await consumeTotpCode(tx, ctx.tenant, ctx.keyRing, user, proof.code))) {
     throw new ReauthenticationFailedError();
   }
@@ -184,10 +190,11 @@ export async function disableTotp({
   input: { userId: string; proof: Reauthentication };
 }): Promise<void> {
   const { deps, tenant } = ctx;
+  await checkPasswordProof(ctx, input.userId, input.proof);
   await withTenant(deps.db, tenant.id, async (tx) => {
     const user = await loadUser(tx, tenant, input.userId);
     if (!user.totpEnabledAt) throw new MfaNotEnabledError();
-    const verifiedWith = await reauthenticate(tx, ctx, user, input.proof);
+    const verifiedWith = await checkCodeProof(tx, ctx, user, input.proof);
     await tx
       .update(users)
       .set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null, updatedAt: new Date() })
@@ -212,10 +219,11 @@ export async function regenerateRecoveryCodes({
   input: { userId: string; proof: Reauthentication };
 }): Promise<{ recoveryCodes: string[] }> {
   const { deps, tenant } = ctx;
+  await checkPasswordProof(ctx, input.userId, input.proof);
   const recoveryCodes = await withTenant(deps.db, tenant.id, async (tx) => {
     const user = await loadUser(tx, tenant, input.userId);
     if (!user.totpEnabledAt) throw new MfaNotEnabledError();
-    const verifiedWith = await reauthenticate(tx, ctx, user, input.proof);
+    const verifiedWith = await checkCodeProof(tx, ctx, user, input.proof);
     const codes = await replaceRecoveryCodes(tx, tenant, user.id);
     await appendAuditEvent(tx, tenant, ctx.actor, {
       action: 'mfa.recovery_codes.regenerated',
