@@ -1,4 +1,4 @@
-import type { MfaContext } from '@tenantkit/identity';
+import { MFA_CHALLENGE_COOKIE, type MfaContext } from '@tenantkit/identity';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ApiDeps } from '../deps.ts';
@@ -10,10 +10,10 @@ export function mfaContext(c: Context, deps: ApiDeps): MfaContext {
 }
 
 /**
- * The sign-in's MFA challenge travels only in this cookie: `__Host-` (this host only),
- * HttpOnly, and scoped to the MFA step's paths, so it never rides along elsewhere.
+ * The sign-in's MFA challenge travels only in this cookie: `__Host-` (this host only, which
+ * also forces Path=/), HttpOnly, and SameSite=Strict, so no other site's request carries it.
  */
-export const MFA_COOKIE = '__Host-tk_mfa';
+export const MFA_COOKIE = MFA_CHALLENGE_COOKIE;
 
 export function setMfaChallengeCookie(c: Context, token: string, expiresAt: Date): void {
   setCookie(c, MFA_COOKIE, token, {
