@@ -88,20 +88,52 @@ export function requestAs(
   host: string,
   path: string,
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: string }> {
+  { method = 'GET', json }: { method?: string; json?: unknown } = {},
+): Promise<{ status: number; body: string; setCookies: string[] }> {
+  const payload = json === undefined ? undefined : JSON.stringify(json);
+  const sent = payload === undefined ? headers : { ...headers, 'content-type': 'application/json' };
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path, headers: { ...headers, host }, agent: false },
+      { host: '127.0.0.1', port, path, method, headers: { ...sent, host }, agent: false },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
           body += chunk;
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body,
+            setCookies: res.headers['set-cookie'] ?? [],
+          }),
+        );
       },
     );
     req.on('error', reject);
-    req.end();
+    req.end(payload);
   });
+}
+
+/**
+ * Signs in through the JSON API from outside the browser (a script, another device) and
+ * returns its session cookie as a `cookie` header value.
+ */
+export async function apiSignIn(
+  port: number,
+  host: string,
+  credentials: { email: string; password: string },
+  userAgent: string,
+): Promise<string> {
+  const res = await requestAs(
+    port,
+    host,
+    '/auth/login',
+    { 'user-agent': userAgent },
+    { method: 'POST', json: credentials },
+  );
+  const cookie = res.setCookies.find((c) => c.startsWith('__Host-tk_session='));
+  if (res.status !== 200 || !cookie)
+    throw new Error(`API sign-in failed: ${res.status} ${res.body}`);
+  return cookie.split(';')[0] ?? '';
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  apiSignIn,
   artifactsDir,
   DEMO_OWNERS,
   type RunningSystem,
@@ -104,6 +105,37 @@ describe('a tenant in a real browser', () => {
     );
     expect(after.status).toBe(401);
     await Promise.all([laptop.close(), phone.close()]);
+  });
+
+  it('revokes a session that was created through the API, from the account page', async () => {
+    const port = system.api.port;
+    const host = 'acme.tenantkit.localhost';
+    const script = await apiSignIn(port, host, DEMO_OWNERS.acme, 'e2e-api-script');
+    expect((await requestAs(port, host, '/v1/projects', { cookie: script })).status).toBe(200);
+
+    const context = await system.browser.newContext();
+    const page = await signIn(context, 'acme');
+    const row = page.getByRole('row', { name: /e2e-api-script/ });
+    await expect.poll(() => row.count()).toBe(1);
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await page.waitForURL(`${system.tenantUrl('acme')}/account`);
+    await expect.poll(() => page.getByRole('row', { name: /e2e-api-script/ }).count()).toBe(0);
+    // The script's cookie stopped working the moment it was revoked, on every route.
+    expect((await requestAs(port, host, '/v1/projects', { cookie: script })).status).toBe(401);
+    expect((await requestAs(port, host, '/auth/sessions', { cookie: script })).status).toBe(401);
+
+    // The browser's own cookie is acme's only: globex's host does not know it.
+    const [own] = await context.cookies(system.tenantUrl('acme'));
+    const cookie = `${own?.name}=${own?.value}`;
+    const globexHost = 'globex.tenantkit.localhost';
+    expect((await requestAs(port, globexHost, '/auth/sessions', { cookie })).status).toBe(401);
+    const onGlobex = await requestAs(port, globexHost, '/account', { cookie });
+    expect(onGlobex.status).toBe(303);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${system.tenantUrl('acme')}/login`);
+    expect((await requestAs(port, host, '/v1/projects', { cookie })).status).toBe(401);
+    await context.close();
   });
 
   it('shows globex its own projects and never acme’s', async () => {

@@ -12,12 +12,14 @@ import {
 import { authenticate, requireAuth } from './auth/authenticate.ts';
 import { sameOriginForBrowsers, sameOriginForCookies } from './auth/csrf.ts';
 import { loginLimits } from './auth/login-limits.ts';
+import { requireMfaEnrolment } from './auth/mfa-gate.ts';
 import type { ApiDeps } from './deps.ts';
 import { resolveTenant } from './middleware/tenant.ts';
 import * as auditList from './routes/audit/list.ts';
 import { registerAuthRoutes } from './routes/auth/index.ts';
 import { registerPages } from './routes/pages/index.tsx';
 import { registerProjectRoutes } from './routes/projects/index.ts';
+import { registerSecuritySettingsRoutes } from './routes/security-settings/index.ts';
 import { registerDocsRoutes } from './routes/system/docs.ts';
 import { type Lifecycle, registerHealthRoutes } from './routes/system/health.ts';
 import { registerTaskRoutes } from './routes/tasks/index.ts';
@@ -49,12 +51,13 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
     authenticate(deps),
     requireAuth(),
     sameOriginForCookies(),
+    requireMfaEnrolment(deps),
   );
 
   // Sign-in, sign-out and the member's own sessions: a session is optional here (signing in
   // is how one gets it); browser posts must come from the tenant's own pages.
   const limits = loginLimits(deps);
-  for (const path of ['/auth/*', '/login', '/logout', '/account', '/account/*']) {
+  for (const path of ['/auth/*', '/login', '/login/*', '/logout', '/account', '/account/*']) {
     app.use(
       path,
       tenantScope,
@@ -77,6 +80,10 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
   const audit = new OpenAPIHono({ defaultHook: validationHook });
   auditList.register(audit, deps);
   app.route('/v1/audit-events', audit);
+
+  const securitySettings = new OpenAPIHono({ defaultHook: validationHook });
+  registerSecuritySettingsRoutes(securitySettings, deps);
+  app.route('/v1/security-settings', securitySettings);
 
   registerDocsRoutes(app);
   return app;

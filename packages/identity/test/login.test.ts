@@ -11,9 +11,10 @@ import {
   hashPassword,
   InvalidCredentialsError,
   insertUser,
-  loginWithPassword,
+  loginWithPassword as loginOrChallenge,
   revokeOwnSession,
   SESSION_POLICY,
+  type SignedIn,
   sessionKey,
   validateSession,
 } from '../src/index.ts';
@@ -63,6 +64,13 @@ afterAll(async () => {
   await redis?.close();
   await db?.drop();
 });
+
+/** These members have no MFA: every successful sign-in here ends with a session. */
+async function loginWithPassword(args: Parameters<typeof loginOrChallenge>[0]): Promise<SignedIn> {
+  const result = await loginOrChallenge(args);
+  if (result.status !== 'signed_in') throw new Error(`expected a session, got ${result.status}`);
+  return result;
+}
 
 const auditActions = (tenant: TenantRecord) =>
   db.admin.sql<{ action: string; reason: string | null }[]>`

@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 import type { SessionSummary } from '@tenantkit/identity';
+import { SecuritySection, type SecurityView } from './account-security.tsx';
 import { Layout } from './layout.tsx';
 
 export interface AccountView {
@@ -9,6 +10,7 @@ export interface AccountView {
   permissions: string[];
   currentSessionId: string;
   sessions: SessionSummary[];
+  security?: SecurityView;
 }
 
 export function AccountPage({
@@ -17,6 +19,7 @@ export function AccountPage({
   permissions,
   currentSessionId,
   sessions,
+  security,
 }: AccountView) {
   return (
     <Layout title="Your account" workspace={workspace}>
@@ -57,6 +60,7 @@ export function AccountPage({
           ))}
         </tbody>
       </table>
+      {security ? <SecuritySection {...security} /> : null}
       <form method="post" action="/logout">
         <button type="submit">Sign out</button>
       </form>

@@ -39,6 +39,9 @@ label { display: block; margin-top: 1rem; font-weight: 600; }
 input { display: block; width: 100%; padding: .5rem; margin-top: .25rem; font-size: 1rem; box-sizing: border-box; }
 button { margin-top: 1rem; padding: .5rem 1rem; font-size: 1rem; cursor: pointer; }
 .error { color: #a40e26; background: #ffebe9; padding: .75rem; border-radius: 6px; }
+.notice { color: #0a3069; background: #ddf4ff; padding: .75rem; border-radius: 6px; }
+.hint { color: #57606a; margin: .25rem 0 0; }
+code { word-break: break-all; }
 table { width: 100%; border-collapse: collapse; margin-top: 1rem; }
 th, td { text-align: left; padding: .5rem; border-bottom: 1px solid #d0d7de; vertical-align: top; }
 td form button { margin: 0; }

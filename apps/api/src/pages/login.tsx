@@ -47,3 +47,34 @@ export function LoginPage({
     </Layout>
   );
 }
+
+/** The second sign-in step, after a correct password on an account with MFA. */
+export function MfaStepPage({ workspace, error }: { workspace: string; error?: string }) {
+  return (
+    <Layout title="Two-factor authentication" workspace={workspace}>
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <form method="post" action="/login/mfa">
+        <label for="code">Authentication code</label>
+        <input
+          id="code"
+          name="code"
+          autocomplete="one-time-code"
+          required
+          maxlength={32}
+          aria-describedby="code-hint"
+        />
+        <p id="code-hint" class="hint">
+          The 6-digit code from your authenticator app, or one of your recovery codes.
+        </p>
+        <button type="submit">Verify</button>
+      </form>
+      <p>
+        <a href="/login">Start over</a>
+      </p>
+    </Layout>
+  );
+}

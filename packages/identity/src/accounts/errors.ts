@@ -25,10 +25,3 @@ export class EmailTakenError extends DomainError {
     super('conflict', 'email-taken', 'A member with this email already exists.');
   }
 }
-
-/** TOTP sign-in is not offered yet; an account that has it enrolled must not skip it. */
-export class MfaStepUnavailableError extends DomainError {
-  constructor() {
-    super('unavailable', 'mfa-step-unavailable', 'This account requires a second factor.');
-  }
-}

@@ -1,8 +1,15 @@
+export { changePassword } from './change-password.ts';
 export {
   EmailTakenError,
   InvalidCredentialsError,
-  MfaStepUnavailableError,
   WeakPasswordError,
 } from './errors.ts';
-export { type IdentityContext, loginWithPassword, revokeOwnSession } from './login.ts';
+export {
+  type IdentityContext,
+  loginWithPassword,
+  type MfaRequired,
+  type PasswordLoginResult,
+  revokeOwnSession,
+  type SignedIn,
+} from './login.ts';
 export { findUserByEmail, insertUser, normalizeEmail, pgCode, type User } from './users.ts';

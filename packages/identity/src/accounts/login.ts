@@ -1,14 +1,16 @@
-import { schema, type TenantRecord, withTenant } from '@tenantkit/db';
+import { schema, type TenantRecord, type TenantTx, withTenant } from '@tenantkit/db';
 import { and, eq } from 'drizzle-orm';
 import { type AuditActor, appendAuditEvent } from '../audit/index.ts';
 import { dummyPasswordVerify, hashPassword, verifyPassword } from '../crypto/index.ts';
+import { createMfaChallenge } from '../mfa/challenge.ts';
+import { readMfaPolicy } from '../mfa/policy.ts';
 import {
   createSession,
   deleteSessions,
   forgetSessions,
   type SessionStoreDeps,
 } from '../sessions/index.ts';
-import { InvalidCredentialsError, MfaStepUnavailableError } from './errors.ts';
+import { InvalidCredentialsError } from './errors.ts';
 import { findUserByEmail, normalizeEmail } from './users.ts';
 
 const { users } = schema;
@@ -21,11 +23,31 @@ export interface IdentityContext {
 
 type FailureReason = 'unknown_account' | 'no_password' | 'deactivated' | 'bad_password';
 
+export interface SignedIn {
+  status: 'signed_in';
+  token: string;
+  sessionId: string;
+  userId: string;
+  expiresAt: Date;
+}
+
+/** The password was right and the account has MFA: no session until the second step. */
+export interface MfaRequired {
+  status: 'mfa_required';
+  userId: string;
+  /** The challenge token for the browser's MFA cookie; it exists nowhere else. */
+  challengeToken: string;
+  challengeExpiresAt: Date;
+}
+
+export type PasswordLoginResult = SignedIn | MfaRequired;
+
 /**
  * Password sign-in. Every failure is the same InvalidCredentialsError after the same amount of
  * argon2 work, so neither the answer nor its timing says whether the account exists; the real
  * reason goes to the audit log. The password is verified outside any transaction, so a slow
- * hash never holds a database connection.
+ * hash never holds a database connection. An account with MFA gets a challenge instead of a
+ * session (see `completeMfaLogin`).
  */
 export async function loginWithPassword({
   ctx,
@@ -33,7 +55,7 @@ export async function loginWithPassword({
 }: {
   ctx: IdentityContext;
   input: { email: string; password: string };
-}): Promise<{ token: string; sessionId: string; userId: string; expiresAt: Date }> {
+}): Promise<PasswordLoginResult> {
   const { deps, tenant } = ctx;
   const user = await withTenant(deps.db, tenant.id, (tx) =>
     findUserByEmail(tx, tenant, input.email),
@@ -61,8 +83,30 @@ export async function loginWithPassword({
     );
     throw new InvalidCredentialsError();
   }
-  if (user.totpEnabledAt) throw new MfaStepUnavailableError();
   const rehashed = needsRehash ? await hashPassword(input.password) : undefined;
+  if (user.totpEnabledAt) {
+    const challenge = await createMfaChallenge(deps, tenant, user.id);
+    await withTenant(deps.db, tenant.id, async (tx) => {
+      if (rehashed) await saveRehash(tx, tenant, user.id, rehashed);
+      await appendAuditEvent(
+        tx,
+        tenant,
+        { ...ctx.actor, actorType: 'user', actorId: user.id },
+        {
+          action: 'auth.login.mfa_challenged',
+          targetType: 'user',
+          targetId: user.id,
+          data: rehashed ? { passwordRehashed: true } : {},
+        },
+      );
+    });
+    return {
+      status: 'mfa_required',
+      userId: user.id,
+      challengeToken: challenge.token,
+      challengeExpiresAt: challenge.expiresAt,
+    };
+  }
   return withTenant(deps.db, tenant.id, async (tx) => {
     const session = await createSession(tx, tenant, {
       userId: user.id,
@@ -71,8 +115,10 @@ export async function loginWithPassword({
     });
     await tx
       .update(users)
-      .set({ lastLoginAt: new Date(), ...(rehashed ? { passwordHash: rehashed } : {}) })
+      .set({ lastLoginAt: new Date() })
       .where(and(eq(users.tenantId, tenant.id), eq(users.id, user.id)));
+    if (rehashed) await saveRehash(tx, tenant, user.id, rehashed);
+    const policy = await readMfaPolicy(tx, tenant);
     await appendAuditEvent(
       tx,
       tenant,
@@ -81,11 +127,27 @@ export async function loginWithPassword({
         action: 'auth.login.succeeded',
         targetType: 'session',
         targetId: session.sessionId,
-        data: rehashed ? { passwordRehashed: true } : {},
+        // Under the MFA-required policy this session can only enrol (see mfaEnrolmentRequired).
+        data: {
+          mfa: policy.mfaRequired ? 'enrolment_required' : 'none',
+          ...(rehashed ? { passwordRehashed: true } : {}),
+        },
       },
     );
-    return { ...session, userId: user.id };
+    return { status: 'signed_in' as const, ...session, userId: user.id };
   });
+}
+
+async function saveRehash(
+  tx: TenantTx,
+  tenant: Pick<TenantRecord, 'id'>,
+  userId: string,
+  passwordHash: string,
+): Promise<void> {
+  await tx
+    .update(users)
+    .set({ passwordHash })
+    .where(and(eq(users.tenantId, tenant.id), eq(users.id, userId)));
 }
 
 /**

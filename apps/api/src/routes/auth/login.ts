@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { loginWithPassword } from '@tenantkit/identity';
 import { identityContext } from '../../auth/identity-context.ts';
 import type { LoginLimits } from '../../auth/login-limits.ts';
+import { setMfaChallengeCookie } from '../../auth/mfa-context.ts';
 import { setSessionCookie } from '../../auth/session-cookie.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { ProblemSchema } from '../shared.ts';
@@ -30,6 +31,17 @@ export const route = createRoute({
         },
       },
     },
+    202: {
+      description:
+        'Password accepted; the account has two-factor authentication. A challenge cookie is set: finish with POST /auth/login/mfa',
+      content: {
+        'application/json': {
+          schema: z
+            .object({ mfaRequired: z.literal(true), challengeExpiresAt: z.iso.datetime() })
+            .openapi('LoginMfaRequired'),
+        },
+      },
+    },
     401: {
       description: 'Wrong email or password (the same answer for unknown accounts)',
       content: { 'application/problem+json': { schema: ProblemSchema } },
@@ -47,6 +59,16 @@ export function register(app: OpenAPIHono, deps: ApiDeps, limits: LoginLimits): 
     await limits.check(c, input.email);
     const session = await loginWithPassword({ ctx: identityContext(c, deps), input });
     await limits.succeeded(c, input.email);
+    if (session.status === 'mfa_required') {
+      setMfaChallengeCookie(c, session.challengeToken, session.challengeExpiresAt);
+      return c.json(
+        {
+          mfaRequired: true as const,
+          challengeExpiresAt: session.challengeExpiresAt.toISOString(),
+        },
+        202,
+      );
+    }
     setSessionCookie(c, session.token, session.expiresAt);
     return c.json({ userId: session.userId, expiresAt: session.expiresAt.toISOString() }, 200);
   });

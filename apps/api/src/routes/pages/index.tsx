@@ -1,29 +1,26 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
-import { schema, withTenant } from '@tenantkit/db';
 import { HttpProblem } from '@tenantkit/http';
-import {
-  InvalidCredentialsError,
-  listUserSessions,
-  loginWithPassword,
-  revokeOwnSession,
-} from '@tenantkit/identity';
-import { and, eq } from 'drizzle-orm';
+import { InvalidCredentialsError, loginWithPassword, revokeOwnSession } from '@tenantkit/identity';
 import type { Hono } from 'hono';
+import { accountLimits } from '../../auth/account-limits.ts';
 import { identityContext } from '../../auth/identity-context.ts';
 import type { LoginLimits } from '../../auth/login-limits.ts';
+import { setMfaChallengeCookie } from '../../auth/mfa-context.ts';
 import { setSessionCookie } from '../../auth/session-cookie.ts';
 import { signOut } from '../../auth/sign-out.ts';
 import type { ApiDeps } from '../../deps.ts';
-import { AccountPage } from '../../pages/account.tsx';
-import { LoginPage } from '../../pages/login.tsx';
+import { LoginPage, MfaStepPage } from '../../pages/login.tsx';
+import { registerAccountSecurityPages } from './account-security.tsx';
+import { renderAccount } from './account-view.tsx';
+import { registerLoginMfaPage } from './login-mfa.tsx';
 
 const PAGE_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
 
 /** The server-rendered pages of a tenant host: sign-in and the member's account. */
 export function registerPages(app: Hono, deps: ApiDeps, limits: LoginLimits): void {
-  for (const path of ['/login', '/account', '/account/*', '/logout']) {
+  for (const path of ['/login', '/login/*', '/account', '/account/*', '/logout']) {
     app.use(path, async function pageHeaders(c, next) {
       await next();
       c.res.headers.set('Content-Security-Policy', PAGE_CSP);
@@ -50,6 +47,10 @@ export function registerPages(app: Hono, deps: ApiDeps, limits: LoginLimits): vo
         input: { email, password },
       });
       await limits.succeeded(c, email);
+      if (session.status === 'mfa_required') {
+        setMfaChallengeCookie(c, session.challengeToken, session.challengeExpiresAt);
+        return c.html(<MfaStepPage workspace={c.get('tenant').name} />);
+      }
       setSessionCookie(c, session.token, session.expiresAt);
       return c.redirect('/account', 303);
     } catch (error) {
@@ -65,31 +66,7 @@ export function registerPages(app: Hono, deps: ApiDeps, limits: LoginLimits): vo
   app.get('/account', async (c) => {
     const principal = c.get('principal');
     if (!principal) return c.redirect('/login', 303);
-    const tenant = c.get('tenant');
-    const { users } = schema;
-    const [user, sessions] = await withTenant(
-      deps.db,
-      tenant.id,
-      async (tx) =>
-        [
-          (
-            await tx
-              .select({ email: users.email })
-              .from(users)
-              .where(and(eq(users.tenantId, tenant.id), eq(users.id, principal.id)))
-          )[0],
-          await listUserSessions(tx, tenant, principal.id),
-        ] as const,
-    );
-    return c.html(
-      <AccountPage
-        workspace={tenant.name}
-        email={user?.email ?? ''}
-        permissions={[...principal.permissions].sort()}
-        currentSessionId={principal.sessionId}
-        sessions={sessions}
-      />,
-    );
+    return renderAccount(c, deps, principal);
   });
 
   app.post('/account/sessions/:sessionId/revoke', async (c) => {
@@ -109,4 +86,8 @@ export function registerPages(app: Hono, deps: ApiDeps, limits: LoginLimits): vo
     await signOut(c, deps);
     return c.redirect('/login', 303);
   });
+
+  const guesses = accountLimits(deps);
+  registerLoginMfaPage(app, deps, guesses);
+  registerAccountSecurityPages(app, deps, guesses);
 }

@@ -1,0 +1,29 @@
+import { HttpProblem } from '@tenantkit/http';
+import { mfaEnrolmentRequired } from '@tenantkit/identity';
+import type { MiddlewareHandler } from 'hono';
+import type { ApiDeps } from '../deps.ts';
+
+/**
+ * Under the tenant's "MFA required" policy, a member signed in without MFA may only enrol:
+ * every /v1 route answers 403 `mfa-enrolment-required` until they have (the enrolment routes
+ * live under /auth/mfa and the account page, which this does not guard). Evaluated per request,
+ * so switching the policy on restricts sessions that already exist.
+ *
+ * @example
+ * app.use('/v1/*', authenticate(deps), requireAuth(), requireMfaEnrolment(deps));
+ */
+export const requireMfaEnrolment = (deps: ApiDeps): MiddlewareHandler =>
+  async function requireMfaEnrolment(c, next) {
+    const principal = c.get('principal');
+    if (principal?.via === 'session') {
+      const store = { db: deps.db, redis: deps.redis, keyPrefix: deps.keyPrefix };
+      if (await mfaEnrolmentRequired(store, c.get('tenant'), principal.id)) {
+        throw new HttpProblem({
+          status: 403,
+          slug: 'mfa-enrolment-required',
+          detail: 'This workspace requires two-factor authentication. Set it up on /account first.',
+        });
+      }
+    }
+    await next();
+  };

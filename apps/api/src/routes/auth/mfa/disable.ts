@@ -1,0 +1,38 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { disableTotp } from '@tenantkit/identity';
+import type { AccountLimits } from '../../../auth/account-limits.ts';
+import { mfaContext } from '../../../auth/mfa-context.ts';
+import type { ApiDeps } from '../../../deps.ts';
+import { signedIn } from '../sessions.ts';
+import { problem, ReauthenticationBody, signedInOnly, toProof } from './schemas.ts';
+
+export const route = createRoute({
+  method: 'post',
+  path: '/mfa/disable',
+  tags: ['auth'],
+  summary: 'Turn two-factor authentication off (needs the password or a current code)',
+  request: {
+    body: { required: true, content: { 'application/json': { schema: ReauthenticationBody } } },
+  },
+  responses: {
+    204: { description: 'Disabled; the secret and recovery codes are deleted' },
+    ...signedInOnly,
+    403: problem('The password or code is wrong (reauthentication-failed)'),
+    409: problem('MFA is not enabled'),
+    429: problem('Too many attempts'),
+  },
+});
+
+export function register(app: OpenAPIHono, deps: ApiDeps, limits: AccountLimits): void {
+  app.openapi(route, async (c) => {
+    const principal = signedIn(c.get('principal'));
+    const body = c.req.valid('json');
+    await limits.check(c, 'mfa-manage', principal.id);
+    await disableTotp({
+      ctx: mfaContext(c, deps),
+      input: { userId: principal.id, proof: toProof(body) },
+    });
+    await limits.succeeded(c, 'mfa-manage', principal.id);
+    return c.body(null, 204);
+  });
+}
