@@ -16,6 +16,7 @@ import type { ApiDeps } from './deps.ts';
 import { resolveTenant } from './middleware/tenant.ts';
 import * as auditList from './routes/audit/list.ts';
 import { registerAuthRoutes } from './routes/auth/index.ts';
+import { registerMachineRoutes } from './routes/machines.ts';
 import { registerPages } from './routes/pages/index.tsx';
 import { registerProjectRoutes } from './routes/projects/index.ts';
 import { registerDocsRoutes } from './routes/system/docs.ts';
@@ -46,7 +47,7 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
     tenantScope,
     bodyLimit({ maxBytes: deps.bodyLimitBytes }),
     jsonBody(),
-    authenticate(deps),
+    authenticate(deps, { bearer: true }),
     requireAuth(),
     sameOriginForCookies(),
   );
@@ -77,6 +78,8 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
   const audit = new OpenAPIHono({ defaultHook: validationHook });
   auditList.register(audit, deps);
   app.route('/v1/audit-events', audit);
+
+  registerMachineRoutes(app, deps, tenantScope);
 
   registerDocsRoutes(app);
   return app;

@@ -64,7 +64,7 @@ export function registerPages(app: Hono, deps: ApiDeps, limits: LoginLimits): vo
 
   app.get('/account', async (c) => {
     const principal = c.get('principal');
-    if (!principal) return c.redirect('/login', 303);
+    if (principal?.via !== 'session') return c.redirect('/login', 303);
     const tenant = c.get('tenant');
     const { users } = schema;
     const [user, sessions] = await withTenant(
@@ -94,7 +94,7 @@ export function registerPages(app: Hono, deps: ApiDeps, limits: LoginLimits): vo
 
   app.post('/account/sessions/:sessionId/revoke', async (c) => {
     const principal = c.get('principal');
-    if (!principal) return c.redirect('/login', 303);
+    if (principal?.via !== 'session') return c.redirect('/login', 303);
     const sessionId = c.req.param('sessionId');
     if (/^[a-z2-7]{26}$/.test(sessionId)) {
       await revokeOwnSession({
