@@ -167,7 +167,7 @@ describe('POST /oauth/token', () => {
       });
     const creds = `client_id=${acmeClient.clientId}&client_secret=${acmeClient.clientSecret}`;
     const basic = `Basic ${Buffer.from(`${acmeClient.clientId}:${acmeClient.clientSecret}`).toString('base64')}`;
-    const cases: [Promise<Response>, number, string][] = [
+    const cases: [Response | Promise<Response>, number, string][] = [
       [form(`grant_type=password&${creds}`), 400, 'unsupported_grant_type'],
       [form(creds), 400, 'invalid_request'],
       [
