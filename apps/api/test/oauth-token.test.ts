@@ -220,6 +220,25 @@ describe('POST /oauth/token', () => {
   });
 });
 
+describe('GET /openapi.json', () => {
+  it('documents the token endpoint, the JWKS and the credential routes', async () => {
+    const doc = await json<{ paths: Record<string, unknown> }>(
+      await acme.client.get('/openapi.json'),
+      200,
+    );
+    for (const path of [
+      '/oauth/token',
+      '/.well-known/jwks.json',
+      '/v1/api-keys',
+      '/v1/api-keys/{keyId}',
+      '/v1/service-clients',
+      '/v1/service-clients/{clientId}',
+    ]) {
+      expect(doc.paths, path).toHaveProperty([path]);
+    }
+  });
+});
+
 describe('GET /.well-known/jwks.json', () => {
   it("publishes this tenant's public keys only, cacheably, without private members", async () => {
     const res = await acme.anonymous.get('/.well-known/jwks.json');

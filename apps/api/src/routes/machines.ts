@@ -3,6 +3,7 @@ import { bodyLimit, validationHook } from '@tenantkit/http';
 import type { MiddlewareHandler } from 'hono';
 import type { ApiDeps } from '../deps.ts';
 import { registerApiKeyRoutes } from './api-keys/index.ts';
+import { documentOAuthRoutes } from './oauth/docs.ts';
 import { registerTokenRoute } from './oauth/token.ts';
 import { registerServiceClientRoutes } from './service-clients/index.ts';
 import { registerJwksRoute } from './well-known/jwks.ts';
@@ -32,4 +33,5 @@ export function registerMachineRoutes(
 
   app.use('/.well-known/jwks.json', tenantScope);
   registerJwksRoute(app, deps);
+  documentOAuthRoutes(app);
 }
