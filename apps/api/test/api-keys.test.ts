@@ -7,6 +7,7 @@ import {
   type TestTenant,
 } from './helpers.ts';
 import {
+  accessToken,
   bearerClient,
   type CreatedApiKeyJson,
   createApiKey,
@@ -230,6 +231,24 @@ describe('authenticating with an API key', () => {
     await fx.testRedis.redis.del(`${fx.testRedis.prefix}t:{${acme.record.id}}:rbac:version`);
     expect((await withKey(key.key).get('/v1/projects')).status).toBe(200);
     await expectProblem(await withKey(key.key).get('/v1/api-keys'), 403, 'permission-required');
+  });
+});
+
+describe('API keys created by a service client', () => {
+  it('are capped by the client scopes and disarmed when the client is revoked', async () => {
+    const client = await createServiceClient(acme.client, ['keys:manage', 'projects:read']);
+    const token = await accessToken(fx.app, acme.host, client);
+    const made = await createApiKey(bearerClient(fx.app, acme.host, token), {
+      scopes: ['projects:read'],
+    });
+    const [row] = await fx.testDb.admin.sql<{ created_by: string; created_by_type: string }[]>`
+      select created_by, created_by_type from api_keys
+      where tenant_id = ${acme.record.id} and id = ${made.id}`;
+    expect(row).toEqual({ created_by: client.clientId, created_by_type: 'client' });
+    expect((await withKey(made.key).get('/v1/projects')).status).toBe(200);
+    expect((await acme.client.delete(`/v1/service-clients/${client.clientId}`)).status).toBe(204);
+    // The key still authenticates, but a revoked creator leaves it no permission at all.
+    await expectProblem(await withKey(made.key).get('/v1/projects'), 403, 'permission-required');
   });
 });
 

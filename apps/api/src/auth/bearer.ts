@@ -37,7 +37,7 @@ export async function authenticateBearer(c: Context, deps: ApiDeps): Promise<boo
       type: 'api_key',
       id: key.keyId,
       via: 'bearer',
-      accountableId: key.createdBy,
+      accountable: key.createdBy,
       permissions: key.permissions,
     };
   } else {
@@ -52,7 +52,7 @@ export async function authenticateBearer(c: Context, deps: ApiDeps): Promise<boo
         type: 'client',
         id: client.clientId,
         via: 'bearer',
-        accountableId: client.clientId,
+        accountable: { type: 'client', id: client.clientId },
         permissions: client.permissions,
       };
     } catch (err) {

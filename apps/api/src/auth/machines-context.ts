@@ -11,6 +11,7 @@ export function machinesContext(c: Context, deps: ApiDeps): MachinesContext {
   return {
     ...identityContext(c, deps),
     permissions: principal.permissions,
-    accountableId: principal.via === 'session' ? principal.id : principal.accountableId,
+    accountable:
+      principal.via === 'session' ? { type: 'user', id: principal.id } : principal.accountable,
   };
 }

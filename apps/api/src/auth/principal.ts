@@ -1,4 +1,4 @@
-import type { Permission } from '@tenantkit/identity';
+import type { Accountable, Permission } from '@tenantkit/identity';
 
 /** A member signed in with the session cookie. */
 export interface SessionPrincipal {
@@ -19,8 +19,8 @@ export interface BearerPrincipal {
   /** The client id, or the API key id. */
   id: string;
   via: 'bearer';
-  /** Who answers for writes made with it: the key's creator, or the client itself. */
-  accountableId: string;
+  /** Who answers for credentials it creates: the key's creator, or the client itself. */
+  accountable: Accountable;
   permissions: ReadonlySet<Permission>;
 }
 

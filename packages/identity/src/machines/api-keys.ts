@@ -19,13 +19,14 @@ import {
   assertCanGrant,
   assertPermitted,
   intersectScopes,
+  isPermission,
   type Permission,
   parsePermissions,
 } from '../rbac/index.ts';
-import { type MachinesContext, tenantKey } from './context.ts';
+import { type Accountable, type MachinesContext, tenantKey } from './context.ts';
 import { CredentialNotFoundError, InvalidExpiryError } from './errors.ts';
 
-const { apiKeys } = schema;
+const { apiKeys, serviceClients } = schema;
 
 export interface ApiKeySummary {
   id: string;
@@ -51,21 +52,14 @@ function summary(row: typeof apiKeys.$inferSelect): ApiKeySummary {
     id: row.id,
     name: row.name,
     prefix: displayPrefix(row.id),
-    scopes: row.scopes.filter((s): s is Permission => safeKnown(s)),
+    // A scope the catalog dropped since is not shown (and grants nothing).
+    scopes: row.scopes.filter(isPermission),
     createdBy: row.createdBy,
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,
     lastUsedAt: row.lastUsedAt,
     revokedAt: row.revokedAt,
   };
-}
-
-function safeKnown(scope: string): boolean {
-  try {
-    return parsePermissions([scope]).length === 1;
-  } catch {
-    return false;
-  }
 }
 
 /** Creates a key; the returned `key` is the only copy of the secret anywhere. */
@@ -99,7 +93,8 @@ export async function issueApiKey({
         name: input.name,
         secretHash,
         scopes,
-        createdBy: ctx.accountableId,
+        createdBy: ctx.accountable.id,
+        createdByType: ctx.accountable.type,
         expiresAt,
       })
       .returning();
@@ -174,7 +169,7 @@ export async function revokeApiKey({
 
 export interface AuthenticatedApiKey {
   keyId: string;
-  createdBy: string;
+  createdBy: Accountable;
   permissions: ReadonlySet<Permission>;
 }
 
@@ -207,6 +202,7 @@ export async function authenticateApiKey({
         secretHash: apiKeys.secretHash,
         scopes: apiKeys.scopes,
         createdBy: apiKeys.createdBy,
+        createdByType: apiKeys.createdByType,
         expiresAt: apiKeys.expiresAt,
         revokedAt: apiKeys.revokedAt,
       })
@@ -216,13 +212,35 @@ export async function authenticateApiKey({
   const secretMatches = verifyApiKeySecret(parsed.secret, row?.secretHash ?? DUMMY_HASH);
   if (!row || !secretMatches || row.revokedAt !== null) return null;
   if (row.expiresAt !== null && row.expiresAt.getTime() <= now.getTime()) return null;
-  const holder = await loadPermissions(deps, tenant, { type: 'user', id: row.createdBy });
+  const createdBy: Accountable = { type: row.createdByType, id: row.createdBy };
+  const holder = await creatorPermissions(deps, tenant, createdBy);
   await touchApiKey(deps, tenant, parsed.id, now);
-  return {
-    keyId: parsed.id,
-    createdBy: row.createdBy,
-    permissions: intersectScopes(holder, row.scopes),
-  };
+  return { keyId: parsed.id, createdBy, permissions: intersectScopes(holder, row.scopes) };
+}
+
+/**
+ * What a key's creator holds now: a user's roles (cached under the RBAC version), or a service
+ * client's scopes, none once it is revoked, so revoking a client disarms the keys it made.
+ */
+async function creatorPermissions(
+  deps: PermissionDeps,
+  tenant: Pick<TenantRecord, 'id'>,
+  creator: Accountable,
+): Promise<ReadonlySet<Permission>> {
+  if (creator.type === 'user') return loadPermissions(deps, tenant, creator);
+  const [client] = await withTenant(deps.db, tenant.id, (tx) =>
+    tx
+      .select({ scopes: serviceClients.scopes })
+      .from(serviceClients)
+      .where(
+        and(
+          eq(serviceClients.tenantId, tenant.id),
+          eq(serviceClients.id, creator.id),
+          isNull(serviceClients.revokedAt),
+        ),
+      ),
+  );
+  return new Set((client?.scopes ?? []).filter(isPermission));
 }
 
 /**

@@ -9,10 +9,16 @@ import type { Permission } from '../rbac/index.ts';
 export interface MachinesContext extends IdentityContext {
   permissions: ReadonlySet<Permission>;
   /**
-   * Stored as `created_by`: the signed-in user, the user who created the API key in use, or
-   * the service client in use. The audit event records the exact actor.
+   * Stored as `created_by`: the signed-in user, the creator of the API key in use, or the
+   * service client in use. The audit event records the exact actor.
    */
-  accountableId: string;
+  accountable: Accountable;
+}
+
+/** Who answers for what a credential does, and whose permissions cap an API key. */
+export interface Accountable {
+  type: 'user' | 'client';
+  id: string;
 }
 
 /** Token issuance also decrypts the tenant's signing keys. */

@@ -16,6 +16,7 @@ export {
 } from './client-credentials.ts';
 export {
   ACCESS_TOKEN_AUDIENCE,
+  type Accountable,
   type MachinesContext,
   type TokenIssuerContext,
 } from './context.ts';

@@ -21,6 +21,7 @@ import {
 import {
   assertCanGrant,
   assertPermitted,
+  isPermission,
   type Permission,
   parsePermissions,
 } from '../rbac/index.ts';
@@ -45,16 +46,8 @@ const TOMBSTONE_TTL_SECONDS = Math.ceil((DEFAULT_ROTATION_POLICY.tokenLifetimeMs
 const revokedClientKey = (prefix: string, tenantId: string, clientId: string) =>
   tenantKey(prefix, tenantId, `client-revoked:${clientId}`);
 
-const knownScopes = (scopes: readonly string[]): Permission[] =>
-  parsePermissions(scopes.filter((s) => isKnown(s)));
-
-function isKnown(scope: string): boolean {
-  try {
-    return parsePermissions([scope]).length === 1;
-  } catch {
-    return false;
-  }
-}
+/** Stored scopes the catalog still knows; a dropped one grants nothing. */
+const knownScopes = (scopes: readonly string[]): Permission[] => scopes.filter(isPermission);
 
 function summary(row: typeof serviceClients.$inferSelect): ServiceClientSummary {
   return {
@@ -88,7 +81,7 @@ export async function createServiceClient({
         name: input.name,
         secretHash,
         scopes,
-        createdBy: ctx.accountableId,
+        createdBy: ctx.accountable.id,
       })
       .returning();
     if (!inserted) throw new Error('insert returned no row');
