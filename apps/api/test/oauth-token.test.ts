@@ -115,6 +115,17 @@ describe('POST /oauth/token', () => {
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({ error: 'invalid_scope' });
     }
+    const events = await json<{ items: Record<string, unknown>[] }>(
+      await acme.client.get(
+        `/v1/audit-events?action=oauth.token.failed&actorId=${acmeClient.clientId}`,
+      ),
+      200,
+    );
+    expect(events.items).toHaveLength(4);
+    expect(events.items[0]).toMatchObject({
+      actorType: 'client',
+      data: { reason: 'invalid_scope' },
+    });
   });
 
   it('answers every client authentication failure with the same invalid_client 401', async () => {
@@ -151,7 +162,9 @@ describe('POST /oauth/token', () => {
       200,
     );
     const reasons = new Set(events.items.map((e) => e.data.reason));
-    expect(reasons).toEqual(new Set(['unknown_client', 'bad_secret', 'revoked']));
+    for (const reason of ['unknown_client', 'bad_secret', 'revoked']) {
+      expect(reasons).toContain(reason);
+    }
   });
 
   it('speaks RFC 6749 errors for malformed requests', async () => {
@@ -308,13 +321,12 @@ describe('Bearer access tokens on /v1', () => {
   });
 
   it('refuses alg:none', async () => {
-    const [header, payload] = acmeToken.split('.');
+    const payload = acmeToken.split('.')[1];
     const kid = decodePart(acmeToken, 0).kid;
     for (const alg of ['none', 'None']) {
       const none = `${b64url(JSON.stringify({ alg, typ: 'at+jwt', kid }))}.${payload}.`;
       await expectInvalidToken(await onAcme(none).get('/v1/projects'));
     }
-    expect(header).toBeTruthy();
   });
 
   it('refuses HS256 keyed with the public key', async () => {

@@ -55,23 +55,32 @@ export async function issueClientCredentialsToken({
     clientId,
     clientSecret: input.clientSecret,
   });
-  if (!result.ok) {
-    await withTenant(deps.db, tenant.id, (tx) =>
+  const failed = (actorType: 'anonymous' | 'client', reason: string) =>
+    withTenant(deps.db, tenant.id, (tx) =>
       appendAuditEvent(
         tx,
         tenant,
-        { ...ctx.actor, actorType: 'anonymous', actorId: null },
+        { ...ctx.actor, actorType, actorId: actorType === 'client' ? clientId : null },
         {
           action: 'oauth.token.failed',
           targetType: 'service_client',
           targetId: clientId,
-          data: { reason: result.reason },
+          data: { reason },
         },
       ),
     );
+  if (!result.ok) {
+    await failed('anonymous', result.reason);
     throw new OAuthError('invalid_client', 'Client authentication failed.');
   }
-  const scopes = requestedScopes(input.scope, result.scopes);
+  let scopes: Permission[];
+  try {
+    scopes = requestedScopes(input.scope, result.scopes);
+  } catch (err) {
+    // An authenticated client asking for more than it holds is worth a look.
+    if (err instanceof OAuthError) await failed('client', 'invalid_scope');
+    throw err;
+  }
   const key = await signingKeyFor({ db: deps.db, keyRing: ctx.keyRing, tenant, now });
   const accessToken = await signAccessToken({
     key,
