@@ -17,6 +17,7 @@ import type { ApiDeps } from './deps.ts';
 import { resolveTenant } from './middleware/tenant.ts';
 import * as auditList from './routes/audit/list.ts';
 import { registerAuthRoutes } from './routes/auth/index.ts';
+import { registerMachineRoutes } from './routes/machines.ts';
 import { registerPages } from './routes/pages/index.tsx';
 import { registerProjectRoutes } from './routes/projects/index.ts';
 import { registerSecuritySettingsRoutes } from './routes/security-settings/index.ts';
@@ -48,7 +49,7 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
     tenantScope,
     bodyLimit({ maxBytes: deps.bodyLimitBytes }),
     jsonBody(),
-    authenticate(deps),
+    authenticate(deps, { bearer: true }),
     requireAuth(),
     sameOriginForCookies(),
     requireMfaEnrolment(deps),
@@ -84,6 +85,8 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
   const securitySettings = new OpenAPIHono({ defaultHook: validationHook });
   registerSecuritySettingsRoutes(securitySettings, deps);
   app.route('/v1/security-settings', securitySettings);
+
+  registerMachineRoutes(app, deps, tenantScope);
 
   registerDocsRoutes(app);
   return app;

@@ -1,3 +1,4 @@
+import { ALL_PERMISSIONS } from '@tenantkit/identity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ApiClient,
@@ -9,6 +10,7 @@ import {
   json,
   type TestTenant,
 } from './helpers.ts';
+import { accessToken, bearerClient, createApiKey, createServiceClient } from './machine-helpers.ts';
 
 // Every /v1 operation in the OpenAPI document gets the same four questions, so a new route
 // cannot ship without authentication and a permission: no credential, another tenant's
@@ -32,6 +34,8 @@ const BODIES: Record<string, unknown> = {
   '/v1/projects/{projectId}': { name: 'Renamed' },
   '/v1/projects/{projectId}/tasks': { title: 'Security check' },
   '/v1/projects/{projectId}/tasks/{taskId}': { done: true },
+  '/v1/api-keys': { name: 'Security check', scopes: ['projects:read'] },
+  '/v1/service-clients': { name: 'Security check', scopes: ['projects:read'] },
 };
 
 beforeAll(async () => {
@@ -65,7 +69,18 @@ afterAll(async () => {
 async function concrete(op: Operation): Promise<string> {
   const project = await createProject(acme.client);
   const task = await createTask(acme.client, project.id);
-  return op.path.replace('{projectId}', project.id).replace('{taskId}', task.id);
+  let url = op.path.replace('{projectId}', project.id).replace('{taskId}', task.id);
+  if (url.includes('{keyId}')) {
+    url = url.replace(
+      '{keyId}',
+      (await createApiKey(acme.client, { scopes: ['projects:read'] })).id,
+    );
+  }
+  if (url.includes('{clientId}')) {
+    const client = await createServiceClient(acme.client, ['projects:read']);
+    url = url.replace('{clientId}', client.clientId);
+  }
+  return url;
 }
 
 function send(client: ApiClient, op: Operation, url: string) {
@@ -167,6 +182,54 @@ describe('cookie-authenticated writes', () => {
         headers: { cookie: `__Host-tk_session=${token}` },
       });
       await expectProblem(res, 401, 'unauthenticated');
+    }
+  });
+});
+
+// The same questions for machine credentials: a bearer access token of a service client and an
+// API key, each holding every permission.
+describe('every /v1 route with machine credentials', () => {
+  async function credentials(tenant: TestTenant) {
+    const scopes = [...ALL_PERMISSIONS];
+    const client = await createServiceClient(tenant.client, scopes);
+    const token = await accessToken(fx.app, tenant.host, client);
+    const { key } = await createApiKey(tenant.client, { scopes });
+    return { 'access token': token, 'API key': key };
+  }
+
+  it("refuses another tenant's access token and API key on this tenant's host (401)", async () => {
+    const foreign = await credentials(globex);
+    for (const [kind, credential] of Object.entries(foreign)) {
+      const client = bearerClient(fx.app, acme.host, credential);
+      for (const op of operations) {
+        const res = await send(client, op, await concrete(op));
+        expect(res.status, `${kind}: ${op.method} ${op.path}`).toBe(401);
+        await expectProblem(res, 401, 'invalid-token');
+      }
+    }
+  });
+
+  it('serves an access token and an API key that hold the permission', async () => {
+    const own = await credentials(acme);
+    for (const [kind, credential] of Object.entries(own)) {
+      const client = bearerClient(fx.app, acme.host, credential);
+      for (const op of operations) {
+        const res = await send(client, op, await concrete(op));
+        expect(res.status, `${kind}: ${op.method} ${op.path}`).toBeLessThan(300);
+      }
+    }
+  });
+
+  it('refuses an access token and an API key without the permission (403)', async () => {
+    const client = await createServiceClient(acme.client, ['audit:read']);
+    const token = await accessToken(fx.app, acme.host, client);
+    const { key } = await createApiKey(acme.client, { scopes: ['audit:read'] });
+    for (const credential of [token, key]) {
+      for (const op of operations.filter((o) => o.permission !== 'audit:read')) {
+        const res = await send(bearerClient(fx.app, acme.host, credential), op, await concrete(op));
+        const problem = await expectProblem(res, 403, 'permission-required');
+        expect(problem.permission).toBe(op.permission);
+      }
     }
   });
 });

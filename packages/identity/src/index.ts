@@ -1,6 +1,7 @@
 export * from './accounts/index.ts';
 export * from './audit/index.ts';
 export * from './crypto/index.ts';
+export * from './machines/index.ts';
 export * from './members/index.ts';
 export * from './mfa/index.ts';
 export * from './rbac/index.ts';

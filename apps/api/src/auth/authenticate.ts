@@ -3,6 +3,7 @@ import { loadPermissions, SESSION_COOKIE, validateSession } from '@tenantkit/ide
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { ApiDeps } from '../deps.ts';
+import { authenticateBearer } from './bearer.ts';
 
 /**
  * Establishes the caller from the session cookie, for the tenant already resolved from the
@@ -13,8 +14,9 @@ import type { ApiDeps } from '../deps.ts';
  * @example
  * app.use('/v1/*', authenticate(deps), requireAuth());
  */
-export const authenticate = (deps: ApiDeps): MiddlewareHandler =>
+export const authenticate = (deps: ApiDeps, { bearer = false } = {}): MiddlewareHandler =>
   async function authenticate(c, next) {
+    if (bearer && (await authenticateBearer(c, deps))) return next();
     const tenant = c.get('tenant');
     const token = getCookie(c, SESSION_COOKIE);
     if (token !== undefined) {

@@ -11,7 +11,7 @@ export function clientAddress(c: Context): string | undefined {
 export function auditActor(c: Context) {
   const principal = c.get('principal');
   return {
-    actorType: principal ? ('user' as const) : ('anonymous' as const),
+    actorType: principal?.type ?? ('anonymous' as const),
     actorId: principal?.id ?? null,
     ip: clientAddress(c) ?? null,
     userAgent: c.req.header('user-agent') ?? null,

@@ -132,6 +132,9 @@ export const invitations = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
 );
 
+/** Who created an API key; the key's scopes stay capped by that creator's permissions. */
+export const credentialCreatorTypes = ['user', 'client'] as const;
+
 export const apiKeys = pgTable(
   'api_keys',
   {
@@ -141,6 +144,9 @@ export const apiKeys = pgTable(
     secretHash: text('secret_hash').notNull(),
     scopes: text('scopes').array().notNull(),
     createdBy: uuid('created_by').notNull(),
+    createdByType: text('created_by_type', { enum: credentialCreatorTypes })
+      .notNull()
+      .default('user'),
     expiresAt: tstz('expires_at'),
     lastUsedAt: tstz('last_used_at'),
     revokedAt: tstz('revoked_at'),

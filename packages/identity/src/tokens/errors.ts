@@ -12,7 +12,9 @@ export type InvalidTokenReason =
   | 'issuer'
   | 'audience'
   | 'tenant'
-  | 'typ';
+  | 'typ'
+  /** Signed correctly, but its service client has been revoked since. */
+  | 'revoked';
 
 /**
  * A bearer token that must not be accepted. Carries `problemKind`/`problemSlug` (the duck-typed

@@ -3,7 +3,7 @@ import { withTenant } from '@tenantkit/db';
 import { HttpProblem } from '@tenantkit/http';
 import { listUserSessions, revokeOwnSession } from '@tenantkit/identity';
 import { identityContext } from '../../auth/identity-context.ts';
-import type { Principal } from '../../auth/principal.ts';
+import type { Principal, SessionPrincipal } from '../../auth/principal.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { ProblemSchema } from '../shared.ts';
 
@@ -61,8 +61,8 @@ export const revokeRoute = createRoute({
   },
 });
 
-export function signedIn(principal: Principal | undefined): Principal {
-  if (!principal) throw new HttpProblem({ status: 401, slug: 'unauthenticated' });
+export function signedIn(principal: Principal | undefined): SessionPrincipal {
+  if (principal?.via !== 'session') throw new HttpProblem({ status: 401, slug: 'unauthenticated' });
   return principal;
 }
 

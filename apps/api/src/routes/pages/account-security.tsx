@@ -16,7 +16,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AccountLimits } from '../../auth/account-limits.ts';
 import { identityContext } from '../../auth/identity-context.ts';
 import { mfaContext } from '../../auth/mfa-context.ts';
-import type { Principal } from '../../auth/principal.ts';
+import type { SessionPrincipal } from '../../auth/principal.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { renderAccount } from './account-view.tsx';
 
@@ -39,13 +39,13 @@ export function registerAccountSecurityPages(
     (
       action: (
         c: Context,
-        principal: Principal,
+        principal: SessionPrincipal,
         form: Record<string, unknown>,
       ) => Promise<Response>,
     ) =>
     async (c: Context) => {
       const principal = c.get('principal');
-      if (!principal) return c.redirect('/login', 303);
+      if (principal?.via !== 'session') return c.redirect('/login', 303);
       const form = (await c.req.parseBody()) as Record<string, unknown>;
       try {
         return await action(c, principal, form);

@@ -6,7 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { identityContext } from '../../auth/identity-context.ts';
-import type { Principal } from '../../auth/principal.ts';
+import type { SessionPrincipal } from '../../auth/principal.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { AccountPage } from '../../pages/account.tsx';
 import type { SecurityView } from '../../pages/account-security.tsx';
@@ -15,7 +15,7 @@ import type { SecurityView } from '../../pages/account-security.tsx';
 export async function renderAccount(
   c: Context,
   deps: ApiDeps,
-  principal: Principal,
+  principal: SessionPrincipal,
   extras: Omit<SecurityView, 'mfa'> = {},
   status: ContentfulStatusCode = 200,
 ) {

@@ -65,13 +65,13 @@ export function registerPages(app: Hono, deps: ApiDeps, limits: LoginLimits): vo
 
   app.get('/account', async (c) => {
     const principal = c.get('principal');
-    if (!principal) return c.redirect('/login', 303);
+    if (principal?.via !== 'session') return c.redirect('/login', 303);
     return renderAccount(c, deps, principal);
   });
 
   app.post('/account/sessions/:sessionId/revoke', async (c) => {
     const principal = c.get('principal');
-    if (!principal) return c.redirect('/login', 303);
+    if (principal?.via !== 'session') return c.redirect('/login', 303);
     const sessionId = c.req.param('sessionId');
     if (/^[a-z2-7]{26}$/.test(sessionId)) {
       await revokeOwnSession({
