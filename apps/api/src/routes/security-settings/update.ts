@@ -1,9 +1,9 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { HttpProblem } from '@tenantkit/http';
 import { getMfaPolicy, setMfaPolicy } from '@tenantkit/identity';
 import { identityContext } from '../../auth/identity-context.ts';
 import { requirePermission } from '../../auth/require-permission.ts';
 import type { ApiDeps } from '../../deps.ts';
-import { signedIn } from '../auth/sessions.ts';
 import { commonErrors, ProblemSchema } from '../shared.ts';
 import { SecuritySettingsSchema } from './schemas.ts';
 
@@ -41,7 +41,9 @@ export const route = createRoute({
 
 export function register(app: OpenAPIHono, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
-    const principal = signedIn(c.get('principal'));
+    // Sessions and machine credentials alike: the permission decides, not the kind of caller.
+    const principal = c.get('principal');
+    if (!principal) throw new HttpProblem({ status: 401, slug: 'unauthenticated' });
     const body = c.req.valid('json');
     const ctx = identityContext(c, deps);
     const policy =
