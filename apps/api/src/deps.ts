@@ -1,5 +1,6 @@
 import type { Database, TenantRecord } from '@tenantkit/db';
 import type { KeyRing } from '@tenantkit/identity';
+import type { MailSender } from '@tenantkit/mail';
 import type { TenantResolver } from '@tenantkit/tenancy';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -17,6 +18,8 @@ export interface ApiDeps {
   bodyLimitBytes: number;
   /** Key-encryption keys for secrets at rest (signing keys, TOTP, OIDC client secrets). */
   keyRing: KeyRing;
+  /** Outgoing mail (invitations): SMTP in production, the test server's SMTP in tests. */
+  mail: MailSender;
 }
 
 declare module 'hono' {

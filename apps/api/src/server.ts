@@ -4,6 +4,7 @@ import type { ApiConfig } from '@tenantkit/config';
 import { createDatabase } from '@tenantkit/db';
 import { createLogger } from '@tenantkit/http';
 import { parseKeyRing } from '@tenantkit/identity';
+import { createLogSender, createSmtpSender, createUnavailableSender } from '@tenantkit/mail';
 import { TenantResolver } from '@tenantkit/tenancy';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -56,6 +57,11 @@ export async function startApi({
     trustedProxies: config.trustedProxies,
     bodyLimitBytes: config.bodyLimitBytes,
     keyRing: parseKeyRing(config.secretsKeyRing),
+    mail: config.mail.smtpUrl
+      ? createSmtpSender({ url: config.mail.smtpUrl, from: config.mail.from })
+      : config.mail.logWhenUnset
+        ? createLogSender({ logger: log, from: config.mail.from })
+        : createUnavailableSender(),
   };
   const lifecycle = { draining: false };
   const app = createApp(deps, lifecycle);
@@ -79,7 +85,7 @@ export async function startApi({
       await Promise.race([drained, grace]);
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       await resolver.close();
-      await Promise.all([db.close(), redis.quit().catch(() => {})]);
+      await Promise.all([db.close(), redis.quit().catch(() => {}), deps.mail.close()]);
     })();
     return closing;
   };

@@ -25,9 +25,9 @@ export async function deactivateMember({
   input,
 }: {
   ctx: AdminContext;
-  input: { memberId: string };
+  input: { memberId: string; reason?: string };
 }): Promise<MemberView> {
-  return setMemberStatus(ctx, input.memberId, 'deactivated');
+  return setMemberStatus(ctx, input, 'deactivated');
 }
 
 /** Lets a deactivated member sign in again; their old sessions stay gone. */
@@ -36,14 +36,14 @@ export async function reactivateMember({
   input,
 }: {
   ctx: AdminContext;
-  input: { memberId: string };
+  input: { memberId: string; reason?: string };
 }): Promise<MemberView> {
-  return setMemberStatus(ctx, input.memberId, 'active');
+  return setMemberStatus(ctx, input, 'active');
 }
 
 async function setMemberStatus(
   ctx: AdminContext,
-  memberId: string,
+  { memberId, reason }: { memberId: string; reason?: string },
   status: 'active' | 'deactivated',
 ): Promise<MemberView> {
   assertPermitted(ctx.principal.permissions, ['members:manage']);
@@ -77,6 +77,7 @@ async function setMemberStatus(
       data: {
         before: { status: member.status },
         after: { status },
+        ...(reason ? { reason } : {}),
         ...(status === 'deactivated' ? { sessionsRevoked: revoked.length } : {}),
       },
     });
