@@ -93,3 +93,29 @@ export async function concreteAdminTarget(
   }
   return body === undefined ? { url } : { url, body };
 }
+
+/** Forgets every rate-limit key of the fixture (under `app.request` all callers share one address). */
+export async function resetRateLimits(fx: ApiFixture): Promise<void> {
+  const keys = await fx.testRedis.redis.keys(`${fx.testRedis.prefix}rl:*`);
+  if (keys.length > 0) await fx.testRedis.redis.del(...keys);
+}
+
+/** The invitation link of the newest mail to `email`, and its token. */
+export async function invitationLink(
+  fx: ApiFixture,
+  email: string,
+): Promise<{ url: URL; token: string }> {
+  await fx.smtp.waitForMessage(email);
+  const mail = fx.smtp.messagesTo(email).at(-1);
+  const match = /https?:\/\/\S+\/invitations\/accept\?token=\S+/.exec(mail?.text ?? '');
+  if (!match) throw new Error(`no invitation link in the mail to ${email}`);
+  const url = new URL(match[0]);
+  return { url, token: url.searchParams.get('token') ?? '' };
+}
+
+/** The session cookie a response set. */
+export function sessionCookieToken(res: Response): string {
+  const match = /__Host-tk_session=([^;]+);/.exec(res.headers.get('set-cookie') ?? '');
+  if (!match?.[1]) throw new Error('no session cookie set');
+  return match[1];
+}
