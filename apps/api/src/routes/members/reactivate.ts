@@ -27,7 +27,7 @@ export function register(app: OpenAPIHono, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
     const member = await reactivateMember({
       ctx: adminContext(c, deps),
-      input: c.req.valid('param'),
+      input: { ...c.req.valid('param'), ...c.req.valid('json') },
     });
     return c.json(memberBody(member), 200);
   });
