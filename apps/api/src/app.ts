@@ -11,15 +11,22 @@ import {
 } from '@tenantkit/http';
 import { authenticate, requireAuth } from './auth/authenticate.ts';
 import { sameOriginForBrowsers, sameOriginForCookies } from './auth/csrf.ts';
+import { invitationLimits } from './auth/invitation-limits.ts';
 import { loginLimits } from './auth/login-limits.ts';
 import { requireMfaEnrolment } from './auth/mfa-gate.ts';
 import type { ApiDeps } from './deps.ts';
 import { resolveTenant } from './middleware/tenant.ts';
 import * as auditList from './routes/audit/list.ts';
 import { registerAuthRoutes } from './routes/auth/index.ts';
+import * as invitationAccept from './routes/invitation-accept/accept.ts';
+import { registerInvitationPage } from './routes/invitation-accept/page.tsx';
+import { registerInvitationRoutes } from './routes/invitations/index.ts';
 import { registerMachineRoutes } from './routes/machines.ts';
+import { registerMemberRoutes } from './routes/members/index.ts';
 import { registerPages } from './routes/pages/index.tsx';
 import { registerProjectRoutes } from './routes/projects/index.ts';
+import { registerRoleBindingRoutes } from './routes/role-bindings/index.ts';
+import { registerRoleRoutes } from './routes/roles/index.ts';
 import { registerSecuritySettingsRoutes } from './routes/security-settings/index.ts';
 import { registerDocsRoutes } from './routes/system/docs.ts';
 import { type Lifecycle, registerHealthRoutes } from './routes/system/health.ts';
@@ -58,7 +65,15 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
   // Sign-in, sign-out and the member's own sessions: a session is optional here (signing in
   // is how one gets it); browser posts must come from the tenant's own pages.
   const limits = loginLimits(deps);
-  for (const path of ['/auth/*', '/login', '/login/*', '/logout', '/account', '/account/*']) {
+  for (const path of [
+    '/auth/*',
+    '/login',
+    '/login/*',
+    '/logout',
+    '/account',
+    '/account/*',
+    '/invitations/*',
+  ]) {
     app.use(
       path,
       tenantScope,
@@ -72,6 +87,13 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
   registerAuthRoutes(auth, deps, limits);
   app.route('/auth', auth);
   registerPages(app, deps, limits);
+
+  // Accepting an invitation: anonymous, rate limited, same-origin for browsers like sign-in.
+  const acceptLimits = invitationLimits(deps);
+  const acceptJson = new OpenAPIHono({ defaultHook: validationHook });
+  invitationAccept.register(acceptJson, deps, acceptLimits);
+  app.route('/auth/invitations', acceptJson);
+  registerInvitationPage(app, deps, acceptLimits);
 
   const projects = new OpenAPIHono({ defaultHook: validationHook });
   registerProjectRoutes(projects, deps);
@@ -87,6 +109,17 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
   app.route('/v1/security-settings', securitySettings);
 
   registerMachineRoutes(app, deps, tenantScope);
+
+  for (const [path, register] of [
+    ['/v1/members', registerMemberRoutes],
+    ['/v1/invitations', registerInvitationRoutes],
+    ['/v1/roles', registerRoleRoutes],
+    ['/v1/role-bindings', registerRoleBindingRoutes],
+  ] as const) {
+    const admin = new OpenAPIHono({ defaultHook: validationHook });
+    register(admin, deps);
+    app.route(path, admin);
+  }
 
   registerDocsRoutes(app);
   return app;

@@ -1,6 +1,7 @@
 import type { Database, TenantRecord } from '@tenantkit/db';
 import type { TxtResolver } from '@tenantkit/domains';
 import type { KeyRing } from '@tenantkit/identity';
+import type { MailSender } from '@tenantkit/mail';
 import type { TenantResolver } from '@tenantkit/tenancy';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -20,6 +21,8 @@ export interface ApiDeps {
   keyRing: KeyRing;
   /** Answers domain-ownership checks (`DNS_RESOLVERS`; tests point it at their own server). */
   dnsResolver: TxtResolver;
+  /** Outgoing mail (invitations): SMTP in production, the test server's SMTP in tests. */
+  mail: MailSender;
 }
 
 declare module 'hono' {

@@ -5,6 +5,7 @@ import { createDatabase } from '@tenantkit/db';
 import { createDnsResolver } from '@tenantkit/domains';
 import { createLogger } from '@tenantkit/http';
 import { parseKeyRing } from '@tenantkit/identity';
+import { createLogSender, createSmtpSender, createUnavailableSender } from '@tenantkit/mail';
 import { TenantResolver } from '@tenantkit/tenancy';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -58,6 +59,11 @@ export async function startApi({
     bodyLimitBytes: config.bodyLimitBytes,
     keyRing: parseKeyRing(config.secretsKeyRing),
     dnsResolver: createDnsResolver(config.dnsResolvers),
+    mail: config.mail.smtpUrl
+      ? createSmtpSender({ url: config.mail.smtpUrl, from: config.mail.from })
+      : config.mail.logWhenUnset
+        ? createLogSender({ logger: log, from: config.mail.from })
+        : createUnavailableSender(),
   };
   const lifecycle = { draining: false };
   const app = createApp(deps, lifecycle);
@@ -81,7 +87,7 @@ export async function startApi({
       await Promise.race([drained, grace]);
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       await resolver.close();
-      await Promise.all([db.close(), redis.quit().catch(() => {})]);
+      await Promise.all([db.close(), redis.quit().catch(() => {}), deps.mail.close()]);
     })();
     return closing;
   };

@@ -10,12 +10,15 @@ import {
   provisionTenantIdentity,
   SESSION_COOKIE,
 } from '@tenantkit/identity';
+import { createSmtpSender } from '@tenantkit/mail';
 import { publishTenantChange, TenantResolver } from '@tenantkit/tenancy';
 import {
   createTestDatabase,
   createTestRedis,
+  startTestSmtpServer,
   type TestDatabase,
   type TestRedis,
+  type TestSmtpServer,
   testServices,
 } from '@tenantkit/testing';
 import { Redis } from 'ioredis';
@@ -51,6 +54,8 @@ export interface BuiltApp {
 export interface ApiFixture extends BuiltApp {
   testDb: TestDatabase;
   testRedis: TestRedis;
+  /** The SMTP server the apps' mail goes to; tests read what was sent from it. */
+  smtp: TestSmtpServer;
   /** Another app over the same database, Redis and key prefix, with its own resolver. */
   buildApp(options?: AppOptions): Promise<BuiltApp>;
   tenant(tier: 'pooled' | 'dedicated', slug?: string): Promise<TestTenant>;
@@ -107,7 +112,12 @@ export async function signIn(
  * resolver subscribed to that prefix, and the app built exactly as `startApi` builds it.
  */
 export async function createApiFixture(options: AppOptions = {}): Promise<ApiFixture> {
-  const [testDb, testRedis] = await Promise.all([createTestDatabase(), createTestRedis()]);
+  const [testDb, testRedis, smtp] = await Promise.all([
+    createTestDatabase(),
+    createTestRedis(),
+    startTestSmtpServer(),
+  ]);
+  const mail = createSmtpSender({ url: smtp.url, from: 'Tenantkit <no-reply@tenantkit.test>' });
   const resolvers: TenantResolver[] = [];
   const ownRedis: Redis[] = [];
   const logger = createLogger({ level: 'silent' });
@@ -135,6 +145,7 @@ export async function createApiFixture(options: AppOptions = {}): Promise<ApiFix
       bodyLimitBytes: opts.bodyLimitBytes ?? 1_048_576,
       keyRing,
       dnsResolver: createDnsResolver(opts.dnsServers ?? [UNREACHABLE_DNS]),
+      mail,
     };
     const lifecycle = opts.lifecycle ?? { draining: false };
     return { app: createApp(deps, lifecycle), deps, lifecycle };
@@ -146,6 +157,7 @@ export async function createApiFixture(options: AppOptions = {}): Promise<ApiFix
     ...main,
     testDb,
     testRedis,
+    smtp,
     buildApp,
     async tenant(tier, slug) {
       slugCounter += 1;
@@ -186,6 +198,8 @@ export async function createApiFixture(options: AppOptions = {}): Promise<ApiFix
       await Promise.all(resolvers.map((r) => r.close()));
       await Promise.all(ownRedis.map((r) => r.quit().catch(() => {})));
       await testRedis.close();
+      await mail.close();
+      await smtp.close();
       await testDb.drop();
     },
   };

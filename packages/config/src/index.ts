@@ -1,3 +1,4 @@
+export { type MailConfig, mailConfigSchema } from './mail.ts';
 export { ConfigError, parseEnv } from './parse.ts';
 export {
   APP_ROLE,

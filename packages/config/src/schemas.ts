@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type MailConfig, mailConfigSchema } from './mail.ts';
 import { ConfigError, parseEnv } from './parse.ts';
 
 const postgresUrl = z
@@ -103,6 +104,8 @@ export type ApiConfig = z.output<typeof apiConfigSchema> & {
   /** Key ring spec for `parseKeyRing` (packages/identity). */
   secretsKeyRing: string;
   db: DatabaseConfig;
+  /** Outgoing mail; `smtpUrl` null means the development log sender. */
+  mail: MailConfig;
 };
 
 export function loadDatabaseConfig(env: Record<string, string | undefined>): DatabaseConfig {
@@ -114,9 +117,11 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
   const db = collect(() => loadDatabaseConfig(env));
   const api = collect(() => parseEnv(apiConfigSchema, env));
   const secrets = collect(() => parseEnv(secretsKeyRingSchema, env));
-  const lines = [...db.lines, ...api.lines, ...secrets.lines];
-  if (!db.value || !api.value || secrets.value === undefined) throw new ConfigError(lines);
-  return { ...api.value, secretsKeyRing: secrets.value, db: db.value };
+  const mail = collect(() => parseEnv(mailConfigSchema, env));
+  const lines = [...db.lines, ...api.lines, ...secrets.lines, ...mail.lines];
+  if (!db.value || !api.value || secrets.value === undefined || !mail.value)
+    throw new ConfigError(lines);
+  return { ...api.value, secretsKeyRing: secrets.value, db: db.value, mail: mail.value };
 }
 
 function collect<T>(parse: () => T): { value?: T; lines: string[] } {

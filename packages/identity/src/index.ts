@@ -1,4 +1,5 @@
 export * from './accounts/index.ts';
+export * from './admin/index.ts';
 export * from './audit/index.ts';
 export * from './crypto/index.ts';
 export * from './machines/index.ts';

@@ -113,10 +113,14 @@ export async function loginWithPassword({
       ip: ctx.actor.ip,
       userAgent: ctx.actor.userAgent,
     });
-    await tx
+    // Only while still active: the row lock orders this against a concurrent deactivation,
+    // which then deletes this session too, or makes this sign-in fail.
+    const stillActive = await tx
       .update(users)
       .set({ lastLoginAt: new Date() })
-      .where(and(eq(users.tenantId, tenant.id), eq(users.id, user.id)));
+      .where(and(eq(users.tenantId, tenant.id), eq(users.id, user.id), eq(users.status, 'active')))
+      .returning({ id: users.id });
+    if (stillActive.length === 0) throw new InvalidCredentialsError();
     if (rehashed) await saveRehash(tx, tenant, user.id, rehashed);
     const policy = await readMfaPolicy(tx, tenant);
     await appendAuditEvent(
