@@ -12,7 +12,13 @@ export function adminContext(c: Context, deps: ApiDeps): AdminContext {
   const principal = c.get('principal');
   if (!principal) throw new HttpProblem({ status: 401, slug: 'unauthenticated' });
   // An API key acts for whoever answers for it (its creator), with the key's own permissions.
-  const actor = principal.type === 'api_key' ? principal.accountable : principal;
+  const actor =
+    principal.via === 'bearer' && principal.type === 'api_key'
+      ? principal.accountable
+      : {
+          type: principal.type === 'client' ? ('client' as const) : ('user' as const),
+          id: principal.id,
+        };
   return {
     ...identityContext(c, deps),
     principal: { type: actor.type, id: actor.id, permissions: principal.permissions },
