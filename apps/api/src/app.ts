@@ -14,8 +14,10 @@ import { sameOriginForBrowsers, sameOriginForCookies } from './auth/csrf.ts';
 import { loginLimits } from './auth/login-limits.ts';
 import type { ApiDeps } from './deps.ts';
 import { resolveTenant } from './middleware/tenant.ts';
+import { registerAcmeChallengeRoute } from './routes/acme/http01.ts';
 import * as auditList from './routes/audit/list.ts';
 import { registerAuthRoutes } from './routes/auth/index.ts';
+import { registerDomainRoutes } from './routes/domains/index.ts';
 import { registerPages } from './routes/pages/index.tsx';
 import { registerProjectRoutes } from './routes/projects/index.ts';
 import { registerDocsRoutes } from './routes/system/docs.ts';
@@ -33,6 +35,7 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
   app.use(requestId(), requestLogger({ logger: deps.logger }), securityHeaders());
 
   registerHealthRoutes(app, deps, lifecycle);
+  registerAcmeChallengeRoute(app, deps);
 
   const tenantScope = resolveTenant({
     resolver: deps.resolver,
@@ -77,6 +80,10 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
   const audit = new OpenAPIHono({ defaultHook: validationHook });
   auditList.register(audit, deps);
   app.route('/v1/audit-events', audit);
+
+  const domains = new OpenAPIHono({ defaultHook: validationHook });
+  registerDomainRoutes(domains, deps);
+  app.route('/v1/domains', domains);
 
   registerDocsRoutes(app);
   return app;

@@ -1,5 +1,5 @@
 import type { Database, TenantRecord } from '@tenantkit/db';
-import type { TxtResolver } from '@tenantkit/domains';
+import type { DomainPolicy, RoutingTarget, TxtResolver } from '@tenantkit/domains';
 import type { KeyRing } from '@tenantkit/identity';
 import type { TenantResolver } from '@tenantkit/tenancy';
 import type { Redis } from 'ioredis';
@@ -20,6 +20,10 @@ export interface ApiDeps {
   keyRing: KeyRing;
   /** Answers domain-ownership checks (`DNS_RESOLVERS`; tests point it at their own server). */
   dnsResolver: TxtResolver;
+  /** Where customers point custom domains (`DOMAIN_CNAME_TARGET`, `DOMAIN_APEX_ADDRESSES`). */
+  domainRouting?: RoutingTarget;
+  /** Verification window, backoff, per-plan domain limits; defaults from packages/domains. */
+  domainPolicy?: DomainPolicy;
 }
 
 declare module 'hono' {

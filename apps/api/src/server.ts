@@ -10,10 +10,14 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import type { ApiDeps } from './deps.ts';
+import { defaultRouting, keyRingCipher } from './services/domains.ts';
+import { startHttpsListener } from './tls.ts';
 
 export interface ApiRuntime {
   url: string;
   port: number;
+  /** The HTTPS (SNI) listener's port, when `HTTPS_PORT` is set. */
+  httpsPort?: number;
   deps: ApiDeps;
   /** Graceful: stop accepting, let in-flight requests finish (up to the grace), then close pools. */
   close(): Promise<void>;
@@ -58,6 +62,10 @@ export async function startApi({
     bodyLimitBytes: config.bodyLimitBytes,
     keyRing: parseKeyRing(config.secretsKeyRing),
     dnsResolver: createDnsResolver(config.dnsResolvers),
+    domainRouting: {
+      cname: config.domains.cnameTarget ?? defaultRouting(config.db.platformDomain).cname,
+      addresses: config.domains.apexAddresses,
+    },
   };
   const lifecycle = { draining: false };
   const app = createApp(deps, lifecycle);
@@ -67,23 +75,35 @@ export async function startApi({
     server.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
+  const https = await startHttpsListener(app, deps, config, keyRingCipher(deps.keyRing));
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       lifecycle.draining = true;
-      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      const servers = https ? [server, https.server] : [server];
+      const drained = Promise.all(
+        servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
+      );
       // Idle keep-alive sockets would hold close() open; active ones finish their request.
-      (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      for (const s of servers)
+        (s as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       const grace = new Promise<void>((resolve) =>
         setTimeout(resolve, config.shutdownGraceMs).unref(),
       );
       await Promise.race([drained, grace]);
-      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      for (const s of servers) (s as { closeAllConnections?: () => void }).closeAllConnections?.();
       await resolver.close();
+      await https?.store.close();
       await Promise.all([db.close(), redis.quit().catch(() => {})]);
     })();
     return closing;
   };
-  return { url: `http://127.0.0.1:${port}`, port, deps, close };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    ...(https ? { httpsPort: https.port } : {}),
+    deps,
+    close,
+  };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type DomainsConfig, domainsConfigSchema } from './domains.ts';
 import { ConfigError, parseEnv } from './parse.ts';
 
 const postgresUrl = z
@@ -103,6 +104,8 @@ export type ApiConfig = z.output<typeof apiConfigSchema> & {
   /** Key ring spec for `parseKeyRing` (packages/identity). */
   secretsKeyRing: string;
   db: DatabaseConfig;
+  /** Custom domains, HTTPS by SNI, ACME (packages/config/src/domains.ts). */
+  domains: DomainsConfig;
 };
 
 export function loadDatabaseConfig(env: Record<string, string | undefined>): DatabaseConfig {
@@ -114,9 +117,12 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
   const db = collect(() => loadDatabaseConfig(env));
   const api = collect(() => parseEnv(apiConfigSchema, env));
   const secrets = collect(() => parseEnv(secretsKeyRingSchema, env));
-  const lines = [...db.lines, ...api.lines, ...secrets.lines];
-  if (!db.value || !api.value || secrets.value === undefined) throw new ConfigError(lines);
-  return { ...api.value, secretsKeyRing: secrets.value, db: db.value };
+  const domains = collect(() => parseEnv(domainsConfigSchema, env));
+  const lines = [...db.lines, ...api.lines, ...secrets.lines, ...domains.lines];
+  if (!db.value || !api.value || secrets.value === undefined || !domains.value) {
+    throw new ConfigError(lines);
+  }
+  return { ...api.value, secretsKeyRing: secrets.value, db: db.value, domains: domains.value };
 }
 
 function collect<T>(parse: () => T): { value?: T; lines: string[] } {
