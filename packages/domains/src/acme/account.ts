@@ -1,8 +1,31 @@
-import { Agent } from 'node:https';
+import { Agent, get } from 'node:https';
 import { schema } from '@tenantkit/db';
 import * as acme from 'acme-client';
 import { eq } from 'drizzle-orm';
 import type { AcmeSettings, DomainsDeps } from '../deps.ts';
+
+/**
+ * acme-client turns a network error into "Cannot read properties of undefined" once its own
+ * retries run out, so the directory is reached once first: an unreachable CA then fails with
+ * a reason an operator can read (`CA unreachable: ECONNREFUSED`).
+ */
+async function probeDirectory(settings: AcmeSettings): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const req = get(
+      settings.directoryUrl,
+      { timeout: 10_000, ...(settings.caBundlePem ? { ca: settings.caBundlePem } : {}) },
+      (res) => {
+        res.resume();
+        if ((res.statusCode ?? 500) < 500) resolve();
+        else reject(new Error(`CA unavailable: directory answered ${res.statusCode}`));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('CA unreachable: timeout')));
+    req.on('error', (e: NodeJS.ErrnoException) =>
+      reject(new Error(`CA unreachable: ${e.code ?? e.message}`)),
+    );
+  });
+}
 
 const accountAad = (directoryUrl: string) => `platform:acme-account:${directoryUrl}`;
 
@@ -20,7 +43,16 @@ export async function platformAcmeClient(
     // CA) is trusted there only, never process-wide.
     acme.axios.defaults.httpsAgent = new Agent({ ca: settings.caBundlePem });
   }
+  await probeDirectory(settings);
   acme.setLogger(() => {});
+  // Retries belong to the job (backoff persisted per domain, visible in the API), not to a
+  // request loop that would hold the order lock for a minute while the CA is down.
+  const defaults = acme.axios.defaults as typeof acme.axios.defaults & {
+    acmeSettings: { retryMaxAttempts: number; retryDefaultDelay: number };
+  };
+  defaults.acmeSettings.retryMaxAttempts = 1;
+  defaults.acmeSettings.retryDefaultDelay = 1;
+  defaults.timeout = 30_000;
   const { db, secrets } = deps;
   const aad = accountAad(settings.directoryUrl);
   const { acmeAccounts } = schema;
