@@ -32,7 +32,10 @@ const BODIES: Record<string, unknown> = {
   '/v1/projects/{projectId}': { name: 'Renamed' },
   '/v1/projects/{projectId}/tasks': { title: 'Security check' },
   '/v1/projects/{projectId}/tasks/{taskId}': { done: true },
+  '/v1/domains': { hostname: 'security-check.example.com' },
 };
+/** An existing custom domain of acme's for /v1/domains/{hostname} (a removed one still reads). */
+const SECURITY_HOSTNAME = 'existing.security-check.example.com';
 
 beforeAll(async () => {
   fx = await createApiFixture();
@@ -41,6 +44,9 @@ beforeAll(async () => {
     fx.tenant('pooled', 'globex'),
   ]);
   powerless = await acme.member([]);
+  await fx.testDb.admin.sql`
+    insert into tenant_domains (tenant_id, hostname, kind)
+    values (${acme.record.id}, ${SECURITY_HOSTNAME}, 'custom')`;
   const doc = await json<{ paths: Record<string, Record<string, Record<string, unknown>>> }>(
     await acme.client.get('/openapi.json'),
     200,
@@ -65,7 +71,10 @@ afterAll(async () => {
 async function concrete(op: Operation): Promise<string> {
   const project = await createProject(acme.client);
   const task = await createTask(acme.client, project.id);
-  return op.path.replace('{projectId}', project.id).replace('{taskId}', task.id);
+  return op.path
+    .replace('{projectId}', project.id)
+    .replace('{taskId}', task.id)
+    .replace('{hostname}', SECURITY_HOSTNAME);
 }
 
 function send(client: ApiClient, op: Operation, url: string) {
