@@ -107,6 +107,33 @@ describe('a custom domain end to end', () => {
     stack.clock.now = new Date();
   });
 
+  it('issues over DNS-01 through the PowerDNS provider as well', async () => {
+    const added = await json<DomainJson>(
+      await acme.client.post('/v1/domains', { hostname: 'dns.acme.test' }),
+      201,
+    );
+    await stack.customer.setRecords({
+      name: added.instructions.ownership.name,
+      type: 'TXT',
+      values: [added.instructions.ownership.value],
+    });
+    await stack.customer.setRecords({ name: 'dns.acme.test', type: 'A', values: ['127.0.0.1'] });
+    const job = { tenantId: tenantId(), hostname: 'dns.acme.test' };
+    expect(await verifyDomain(stack.deps, job)).toEqual({ outcome: 'verified' });
+    const acmeSettings = stack.deps.acme;
+    if (!acmeSettings) throw new Error('no ACME settings');
+    // The api's HTTP port is not involved: drop every HTTP-01 answer path by using DNS-01.
+    const dns01 = {
+      ...stack.deps,
+      acme: { ...acmeSettings, challenge: 'dns-01' as const, dnsProvider: stack.customer },
+    };
+    expect((await issueCertificate(dns01, job)).outcome).toBe('issued');
+    const res = await httpsGet(httpsPort(), 'dns.acme.test', '/healthz', { ca: stack.root });
+    expect(res.peer.subjectaltname).toContain('DNS:dns.acme.test');
+    // The challenge record is cleaned up afterwards.
+    await expect(stack.deps.dns.resolveTxt('_acme-challenge.dns.acme.test')).rejects.toThrow();
+  });
+
   it('stops serving a removed domain at once and never renews it', async () => {
     const headers = authHeaders(acme.token, 'app.acme.test');
     expect((await httpGet(stack.api.port, 'app.acme.test', '/v1/projects', headers)).status).toBe(
