@@ -37,6 +37,8 @@ export {
 } from './ownership/challenge.ts';
 export { createDnsResolver } from './ownership/resolver.ts';
 export { ensureChallengeToken } from './ownership/token.ts';
+export { type AzureDnsOptions, AzureDnsProvider } from './providers/azure.ts';
+export { CloudflareDnsProvider, type CloudflareOptions } from './providers/cloudflare.ts';
 export { type PowerDnsOptions, PowerDnsProvider } from './providers/powerdns.ts';
 export { type DnsProvider, DnsProviderError } from './providers/types.ts';
 export type { AuditHook, DomainServiceContext } from './service/context.ts';
