@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { ApiConfig } from '@tenantkit/config';
 import { createDatabase } from '@tenantkit/db';
-import { createDnsResolver } from '@tenantkit/domains';
+import { createDnsResolver, defaultDomainPolicy } from '@tenantkit/domains';
 import { createLogger } from '@tenantkit/http';
 import { parseKeyRing } from '@tenantkit/identity';
 import { TenantResolver } from '@tenantkit/tenancy';
@@ -66,6 +66,7 @@ export async function startApi({
       cname: config.domains.cnameTarget ?? defaultRouting(config.db.platformDomain).cname,
       addresses: config.domains.apexAddresses,
     },
+    domainPolicy: { ...defaultDomainPolicy, verifyWindowMs: config.domains.verifyWindowMs },
   };
   const lifecycle = { draining: false };
   const app = createApp(deps, lifecycle);

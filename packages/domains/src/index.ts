@@ -14,6 +14,7 @@ export {
   type RoutingTarget,
   type SecretCipher,
 } from './deps.ts';
+export { createDomainsDeps } from './from-config.ts';
 export { findDueDomains } from './jobs/due.ts';
 export { type IssueOutcome, issueCertificate } from './jobs/issue.ts';
 export { renewCertificate } from './jobs/renew.ts';
