@@ -106,7 +106,7 @@ returns table (tenant_id uuid, hostname text)
 language sql stable security definer set search_path = public, pg_temp
 as $$
   select d.tenant_id, d.hostname from tenant_domains d
-  where d.kind = 'custom' and d.status not in ('removed', 'failed')
+  where d.kind = 'custom' and d.status not in ('removed', 'failed', 'moved')
     and (d.next_attempt_at <= p_now or d.cert_next_attempt_at <= p_now)
   order by least(d.next_attempt_at, d.cert_next_attempt_at)
   limit p_limit

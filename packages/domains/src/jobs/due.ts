@@ -9,6 +9,6 @@ export async function findDueDomains(
   { now = new Date(), limit = 500 }: { now?: Date; limit?: number } = {},
 ): Promise<{ tenantId: string; hostname: string }[]> {
   const rows = await db.sql<{ tenant_id: string; hostname: string }[]>`
-    select tenant_id, hostname from domains_due(${now}, ${limit})`;
+    select tenant_id, hostname from domains_due(${now.toISOString()}::timestamptz, ${limit})`;
   return rows.map((r) => ({ tenantId: r.tenant_id, hostname: r.hostname }));
 }
