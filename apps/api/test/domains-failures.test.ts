@@ -179,4 +179,23 @@ describe('custom domain failures', () => {
     });
     expect(res.peer.subjectaltname).toContain('DNS:race.acme.test');
   });
+
+  it('rate-limits new orders per tenant: the domain waits for the next window, nothing is ordered', async () => {
+    await addVerified('limited.acme.test');
+    const job = { tenantId: acme.record.id, hostname: 'limited.acme.test' };
+    const ordersBefore = ordersAtCa();
+    const spent = { ...stack.deps, policy: { ...stack.deps.policy, tenantIssuesPerWindow: 0 } };
+    const limited = await issueCertificate(spent, job);
+    expect(limited.outcome).toBe('rate-limited');
+    const domain = await json<DomainJson>(
+      await acme.client.get('/v1/domains/limited.acme.test'),
+      200,
+    );
+    expect(domain.certificate).toMatchObject({
+      status: 'pending_issuance',
+      reason: 'rate-limited',
+    });
+    expect(Date.parse(domain.certificate.nextAttemptAt ?? '')).toBeGreaterThan(Date.now());
+    expect(ordersAtCa()).toBe(ordersBefore);
+  });
 });
