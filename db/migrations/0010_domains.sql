@@ -102,10 +102,13 @@ grant execute on function certificate_for_hostname(text) to tenantkit_app;
 
 -- Job schedulers look for due work across tenants, then act inside each tenant's context.
 create function domains_due(p_now timestamptz, p_limit integer)
-returns table (tenant_id uuid, hostname text)
+returns table (tenant_id uuid, hostname text, status text, next_attempt_at timestamptz,
+  cert_status text, cert_next_attempt_at timestamptz)
 language sql stable security definer set search_path = public, pg_temp
 as $$
-  select d.tenant_id, d.hostname from tenant_domains d
+  select d.tenant_id, d.hostname, d.status, d.next_attempt_at, d.cert_status,
+    d.cert_next_attempt_at
+  from tenant_domains d
   where d.kind = 'custom' and d.status not in ('removed', 'failed', 'moved')
     and (d.next_attempt_at <= p_now or d.cert_next_attempt_at <= p_now)
   order by least(d.next_attempt_at, d.cert_next_attempt_at)

@@ -15,7 +15,13 @@ export {
   type SecretCipher,
 } from './deps.ts';
 export { createDomainsDeps } from './from-config.ts';
-export { findDueDomains } from './jobs/due.ts';
+export {
+  type DomainJob,
+  type DomainJobName,
+  findDueDomainJobs,
+  findDueDomains,
+  runDomainJob,
+} from './jobs/due.ts';
 export { type IssueOutcome, issueCertificate } from './jobs/issue.ts';
 export { renewCertificate } from './jobs/renew.ts';
 export { type ReverifyOutcome, reverifyDomain } from './jobs/reverify.ts';

@@ -1,7 +1,7 @@
 import type { TenantRecord } from '@tenantkit/db';
 import { withTenant } from '@tenantkit/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDomain, findDueDomains } from '../src/index.ts';
+import { addDomain, findDueDomainJobs, findDueDomains } from '../src/index.ts';
 import { createDomainWorld, type DomainWorld } from './world.ts';
 
 // The boundaries migration 0010 draws for the runtime role, attacked directly in SQL.
@@ -82,5 +82,22 @@ describe('custom domain tables under the runtime role', () => {
     const due = await findDueDomains(world.testDb.app, { now: new Date(Date.now() + 60_000) });
     expect(due).toContainEqual({ tenantId: globex.id, hostname: 'app.globex.test' });
     expect(due.map((d) => d.hostname)).not.toContain('app.acme.test'); // moved
+  });
+
+  it('names the job each due domain owes: verify, issue, renew or reverify', async () => {
+    const later = new Date(Date.now() + 60_000);
+    const jobsFor = async (hostname: string) =>
+      (await findDueDomainJobs(world.testDb.app, { now: later }))
+        .filter((j) => j.hostname === hostname)
+        .map((j) => j.name)
+        .sort();
+    expect(await jobsFor('app.globex.test')).toEqual(['verify']);
+    const { admin } = world.testDb;
+    await admin.sql`update tenant_domains set status = 'verified', cert_status = 'pending_issuance',
+      cert_next_attempt_at = now() where hostname = 'app.globex.test'`;
+    expect(await jobsFor('app.globex.test')).toEqual(['issue', 'reverify']);
+    await admin.sql`update tenant_domains set status = 'active', cert_status = 'issued',
+      next_attempt_at = now() + interval '1 day' where hostname = 'app.globex.test'`;
+    expect(await jobsFor('app.globex.test')).toEqual(['renew']);
   });
 });
