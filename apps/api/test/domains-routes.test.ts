@@ -127,3 +127,29 @@ describe('/.well-known/acme-challenge/<token>', () => {
     expect(malformed.status).toBe(404);
   });
 });
+
+describe('/v1/domains/{hostname}/verify', () => {
+  it('checks at once, keeps the reason, and refuses a domain that is past verification', async () => {
+    const other = await fx.tenant('pooled', 'verifier');
+    await json(await other.client.post('/v1/domains', { hostname: 'v.verifier.example' }), 201);
+    const checked = await json<DomainJson & { reason: string }>(
+      await other.client.post('/v1/domains/v.verifier.example/verify', {}),
+      200,
+    );
+    // The fixture's resolver reaches no DNS server: still pending, with the lookup's reason.
+    expect(checked.status).toBe('pending_verification');
+    expect(checked.reason).toMatch(/dns-error|no-record/);
+    await fx.testDb.admin.sql`update tenant_domains set status = 'verified'
+      where hostname = 'v.verifier.example'`;
+    await expectProblem(
+      await other.client.post('/v1/domains/v.verifier.example/verify', {}),
+      409,
+      'domain-not-pending',
+    );
+    await expectProblem(
+      await acme.client.post('/v1/domains/v.verifier.example/verify', {}),
+      404,
+      'not-found',
+    );
+  });
+});

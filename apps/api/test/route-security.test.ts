@@ -36,6 +36,8 @@ const BODIES: Record<string, unknown> = {
 };
 /** An existing custom domain of acme's for /v1/domains/{hostname} (a removed one still reads). */
 const SECURITY_HOSTNAME = 'existing.security-check.example.com';
+/** Another one for .../verify, which the DELETE of the first may precede. */
+const VERIFY_HOSTNAME = 'verify.security-check.example.com';
 
 beforeAll(async () => {
   fx = await createApiFixture();
@@ -46,7 +48,9 @@ beforeAll(async () => {
   powerless = await acme.member([]);
   await fx.testDb.admin.sql`
     insert into tenant_domains (tenant_id, hostname, kind)
-    values (${acme.record.id}, ${SECURITY_HOSTNAME}, 'custom')`;
+    values (${acme.record.id}, ${SECURITY_HOSTNAME}, 'custom'),
+           (${acme.record.id}, ${VERIFY_HOSTNAME}, 'custom')`;
+  await fx.testDb.admin.sql`update tenants set plan = 'pro' where id = ${acme.record.id}`;
   const doc = await json<{ paths: Record<string, Record<string, Record<string, unknown>>> }>(
     await acme.client.get('/openapi.json'),
     200,
@@ -74,7 +78,7 @@ async function concrete(op: Operation): Promise<string> {
   return op.path
     .replace('{projectId}', project.id)
     .replace('{taskId}', task.id)
-    .replace('{hostname}', SECURITY_HOSTNAME);
+    .replace('{hostname}', op.path.endsWith('/verify') ? VERIFY_HOSTNAME : SECURITY_HOSTNAME);
 }
 
 function send(client: ApiClient, op: Operation, url: string) {

@@ -25,7 +25,7 @@ export {
 export { type IssueOutcome, issueCertificate } from './jobs/issue.ts';
 export { renewCertificate } from './jobs/renew.ts';
 export { type ReverifyOutcome, reverifyDomain } from './jobs/reverify.ts';
-export { type VerifyOutcome, verifyDomain } from './jobs/verify.ts';
+export { type VerifyDeps, type VerifyOutcome, verifyDomain } from './jobs/verify.ts';
 export { announce, certificateChannel } from './lifecycle/serving.ts';
 export {
   backoffMs,
@@ -55,6 +55,7 @@ export {
   getDomain,
   listDomains,
   removeDomain,
+  restartVerification,
 } from './service/domains.ts';
 export type { DomainView } from './service/view.ts';
 export { CertificateStore, type CertificateStoreOptions } from './tls/certificate-store.ts';

@@ -1,5 +1,5 @@
 import type { DomainDnsLookup, RoutingTarget } from '../deps.ts';
-import { checkDomainOwnership } from '../ownership/challenge.ts';
+import { checkDomainOwnership, type TxtResolver } from '../ownership/challenge.ts';
 
 export type DnsCheck = { ok: true } | { ok: false; reason: string };
 
@@ -8,7 +8,7 @@ const errorCode = (e: unknown) => (e as NodeJS.ErrnoException).code ?? 'EUNKNOWN
 
 /** The TXT proof, as a pass or a reason the tenant can act on. */
 export async function checkOwnership(
-  dns: DomainDnsLookup,
+  dns: TxtResolver,
   hostname: string,
   token: string,
 ): Promise<DnsCheck> {

@@ -5,7 +5,7 @@ import type { DomainRow } from '../lifecycle/states.ts';
 
 /** The domain row and the tenant's challenge token, read without holding a lock. */
 export async function readDomain(
-  deps: DomainsDeps,
+  deps: Pick<DomainsDeps, 'db'>,
   tenantId: string,
   hostname: string,
 ): Promise<{ row: DomainRow; token: string | null } | null> {

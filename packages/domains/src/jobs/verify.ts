@@ -3,6 +3,7 @@ import { type DomainsDeps, nowOf } from '../deps.ts';
 import { announce } from '../lifecycle/serving.ts';
 import { backoffMs } from '../lifecycle/states.ts';
 import { applyTransition, type DomainEvent, lockDomain } from '../lifecycle/transition.ts';
+import type { TxtResolver } from '../ownership/challenge.ts';
 import { checkOwnership } from './dns-checks.ts';
 import { readDomain } from './load.ts';
 
@@ -19,8 +20,13 @@ export type VerifyOutcome =
  * The DNS lookup runs outside any transaction; the write re-reads the row under a lock and
  * applies only if nobody moved the domain meanwhile.
  */
+/** What verification needs: only TXT lookups, so the api can run it with its ownership resolver. */
+export type VerifyDeps = Pick<DomainsDeps, 'db' | 'redis' | 'keyPrefix' | 'policy' | 'now'> & {
+  dns: TxtResolver;
+};
+
 export async function verifyDomain(
-  deps: DomainsDeps,
+  deps: VerifyDeps,
   { tenantId, hostname }: { tenantId: string; hostname: string },
 ): Promise<VerifyOutcome> {
   const loaded = await readDomain(deps, tenantId, hostname);

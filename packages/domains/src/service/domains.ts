@@ -207,3 +207,40 @@ export async function getDomain({
     })),
   };
 }
+
+/**
+ * "Check again": a `failed` domain gets a fresh verification window, and any pending domain is
+ * due at once. The caller then runs `verifyDomain` (the api does, so the answer is immediate).
+ */
+export async function restartVerification({
+  ctx,
+  input,
+}: {
+  ctx: DomainServiceContext;
+  input: { hostname: string };
+}): Promise<{ events: DomainEvent[] }> {
+  const { tenant, policy } = ctx;
+  const now = ctx.now?.() ?? new Date();
+  return withTenant(ctx.db, tenant.id, async (tx) => {
+    const row = await lockDomain(tx, tenant.id, input.hostname.toLowerCase());
+    if (!row || row.status === 'removed') throw new NotFoundError('domain');
+    if (row.status !== 'failed' && row.status !== 'pending_verification') {
+      throw new ConflictError('domain-not-pending', `${row.hostname} is already ${row.status}`);
+    }
+    const { events } = await applyTransition(
+      tx,
+      row,
+      {
+        status: 'pending_verification',
+        statusReason: 'checking again',
+        nextAttemptAt: now,
+        ...(row.status === 'failed'
+          ? { attempts: 0, verifyDeadline: new Date(now.getTime() + policy.verifyWindowMs) }
+          : {}),
+      },
+      now,
+    );
+    await ctx.audit?.(tx, { action: 'domain.verification_requested', targetId: row.hostname });
+    return { events };
+  });
+}
