@@ -17,6 +17,10 @@ const benchmarks: Record<string, Benchmark> = {
     summary: 'list-tasks through the api at 10 / 1,000 / 10,000 tenants, 10% and 50% dedicated',
     run: async (argv) => (await import('./tenants/bench.ts')).runTenantsBench(argv),
   },
+  tls: {
+    summary: 'TLS handshakes/s: SNI certificate lookup from the store vs one static certificate',
+    run: async (argv) => (await import('./tls/bench.ts')).runTlsBench(argv),
+  },
 };
 
 const [name, ...argv] = process.argv.slice(2);

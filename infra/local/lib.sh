@@ -559,6 +559,31 @@ ensure_chromium() {
   tk_say "Chromium: CHROMIUM_PATH=$CHROMIUM_PATH ($("$CHROMIUM_PATH" --version 2>/dev/null | head -n 1 || echo 'version unknown'))"
 }
 
+# ------------------------------------------------------- domain servers ----
+
+# ensure_domain_servers: Debian's Pebble (ACME test CA) and PowerDNS with the SQLite
+# backend, which the custom-domain tests start on loopback ports of their own
+# (packages/testing/src/pebble.ts, powerdns.ts). Only the binaries are needed: no
+# service is enabled or started here.
+ensure_domain_servers() {
+  local missing=()
+  [ -x /usr/bin/pebble ] || missing+=(pebble)
+  [ -x /usr/sbin/pdns_server ] || missing+=(pdns-server)
+  [ -f /usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql ] || missing+=(pdns-backend-sqlite3)
+  command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    if tk_is_root && command -v apt-get >/dev/null 2>&1; then
+      tk_say "domain test servers missing (${missing[*]}); installing Debian's packages"
+      tk_apt_install "${missing[@]}" || tk_die "apt-get install ${missing[*]} failed (see above)"
+    else
+      tk_die "missing for the custom-domain tests: ${missing[*]}" \
+        "install them (Debian: sudo apt-get install ${missing[*]})"
+    fi
+  fi
+  tk_say "domain servers: pebble, pdns_server (gsqlite3), sqlite3, openssl"
+}
+
 # ---------------------------------------------------------- local stop ----
 
 # Stops the project-local PostgreSQL and Redis of this checkout (never the

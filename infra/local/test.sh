@@ -21,6 +21,7 @@ ensure_pnpm
 ensure_postgres
 ensure_redis
 ensure_chromium
+ensure_domain_servers
 export DATABASE_URL REDIS_URL CHROMIUM_PATH
 _tk_times+=("setup ${SECONDS}s")
 

@@ -16,8 +16,10 @@ import { loginLimits } from './auth/login-limits.ts';
 import { requireMfaEnrolment } from './auth/mfa-gate.ts';
 import type { ApiDeps } from './deps.ts';
 import { resolveTenant } from './middleware/tenant.ts';
+import { registerAcmeChallengeRoute } from './routes/acme/http01.ts';
 import * as auditList from './routes/audit/list.ts';
 import { registerAuthRoutes } from './routes/auth/index.ts';
+import { registerDomainRoutes } from './routes/domains/index.ts';
 import * as invitationAccept from './routes/invitation-accept/accept.ts';
 import { registerInvitationPage } from './routes/invitation-accept/page.tsx';
 import { registerInvitationRoutes } from './routes/invitations/index.ts';
@@ -43,6 +45,7 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
   app.use(requestId(), requestLogger({ logger: deps.logger }), securityHeaders());
 
   registerHealthRoutes(app, deps, lifecycle);
+  registerAcmeChallengeRoute(app, deps);
 
   const tenantScope = resolveTenant({
     resolver: deps.resolver,
@@ -120,6 +123,10 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
     register(admin, deps);
     app.route(path, admin);
   }
+
+  const domains = new OpenAPIHono({ defaultHook: validationHook });
+  registerDomainRoutes(domains, deps);
+  app.route('/v1/domains', domains);
 
   registerDocsRoutes(app);
   return app;

@@ -1,5 +1,5 @@
 import type { Database, TenantRecord } from '@tenantkit/db';
-import type { TxtResolver } from '@tenantkit/domains';
+import type { DomainPolicy, RoutingTarget, TxtResolver } from '@tenantkit/domains';
 import type { KeyRing } from '@tenantkit/identity';
 import type { MailSender } from '@tenantkit/mail';
 import type { TenantResolver } from '@tenantkit/tenancy';
@@ -23,6 +23,10 @@ export interface ApiDeps {
   dnsResolver: TxtResolver;
   /** Outgoing mail (invitations): SMTP in production, the test server's SMTP in tests. */
   mail: MailSender;
+  /** Where customers point custom domains (`DOMAIN_CNAME_TARGET`, `DOMAIN_APEX_ADDRESSES`). */
+  domainRouting?: RoutingTarget;
+  /** Verification window, backoff, per-plan domain limits; defaults from packages/domains. */
+  domainPolicy?: DomainPolicy;
 }
 
 declare module 'hono' {

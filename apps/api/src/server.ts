@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { ApiConfig } from '@tenantkit/config';
 import { createDatabase } from '@tenantkit/db';
-import { createDnsResolver } from '@tenantkit/domains';
+import { createDnsResolver, defaultDomainPolicy } from '@tenantkit/domains';
 import { createLogger } from '@tenantkit/http';
 import { parseKeyRing } from '@tenantkit/identity';
 import { createLogSender, createSmtpSender, createUnavailableSender } from '@tenantkit/mail';
@@ -11,10 +11,14 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import type { ApiDeps } from './deps.ts';
+import { defaultRouting, keyRingCipher } from './services/domains.ts';
+import { startHttpsListener } from './tls.ts';
 
 export interface ApiRuntime {
   url: string;
   port: number;
+  /** The HTTPS (SNI) listener's port, when `HTTPS_PORT` is set. */
+  httpsPort?: number;
   deps: ApiDeps;
   /** Graceful: stop accepting, let in-flight requests finish (up to the grace), then close pools. */
   close(): Promise<void>;
@@ -64,6 +68,11 @@ export async function startApi({
       : config.mail.logWhenUnset
         ? createLogSender({ logger: log, from: config.mail.from })
         : createUnavailableSender(),
+    domainRouting: {
+      cname: config.domains.cnameTarget ?? defaultRouting(config.db.platformDomain).cname,
+      addresses: config.domains.apexAddresses,
+    },
+    domainPolicy: { ...defaultDomainPolicy, verifyWindowMs: config.domains.verifyWindowMs },
   };
   const lifecycle = { draining: false };
   const app = createApp(deps, lifecycle);
@@ -73,23 +82,35 @@ export async function startApi({
     server.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
+  const https = await startHttpsListener(app, deps, config, keyRingCipher(deps.keyRing));
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       lifecycle.draining = true;
-      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      const servers = https ? [server, https.server] : [server];
+      const drained = Promise.all(
+        servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
+      );
       // Idle keep-alive sockets would hold close() open; active ones finish their request.
-      (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      for (const s of servers)
+        (s as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       const grace = new Promise<void>((resolve) =>
         setTimeout(resolve, config.shutdownGraceMs).unref(),
       );
       await Promise.race([drained, grace]);
-      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      for (const s of servers) (s as { closeAllConnections?: () => void }).closeAllConnections?.();
       await resolver.close();
+      await https?.store.close();
       await Promise.all([db.close(), redis.quit().catch(() => {}), deps.mail.close()]);
     })();
     return closing;
   };
-  return { url: `http://127.0.0.1:${port}`, port, deps, close };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    ...(https ? { httpsPort: https.port } : {}),
+    deps,
+    close,
+  };
 }

@@ -37,7 +37,12 @@ const BODIES: Record<string, unknown> = {
   '/v1/projects/{projectId}/tasks/{taskId}': { done: true },
   '/v1/api-keys': { name: 'Security check', scopes: ['projects:read'] },
   '/v1/service-clients': { name: 'Security check', scopes: ['projects:read'] },
+  '/v1/domains': { hostname: 'security-check.example.com' },
 };
+/** An existing custom domain of acme's for /v1/domains/{hostname} (a removed one still reads). */
+const SECURITY_HOSTNAME = 'existing.security-check.example.com';
+/** Another one for .../verify, which the DELETE of the first may precede. */
+const VERIFY_HOSTNAME = 'verify.security-check.example.com';
 
 beforeAll(async () => {
   fx = await createApiFixture();
@@ -46,6 +51,11 @@ beforeAll(async () => {
     fx.tenant('pooled', 'globex'),
   ]);
   powerless = await acme.member([]);
+  await fx.testDb.admin.sql`
+    insert into tenant_domains (tenant_id, hostname, kind)
+    values (${acme.record.id}, ${SECURITY_HOSTNAME}, 'custom'),
+           (${acme.record.id}, ${VERIFY_HOSTNAME}, 'custom')`;
+  await fx.testDb.admin.sql`update tenants set plan = 'pro' where id = ${acme.record.id}`;
   const doc = await json<{ paths: Record<string, Record<string, Record<string, unknown>>> }>(
     await acme.client.get('/openapi.json'),
     200,
@@ -78,6 +88,12 @@ async function concrete(op: Operation): Promise<Target> {
     const project = await createProject(acme.client);
     const task = await createTask(acme.client, project.id);
     path = path.replace('{projectId}', project.id).replace('{taskId}', task.id);
+  }
+  if (path.includes('{hostname}')) {
+    path = path.replace(
+      '{hostname}',
+      path.endsWith('/verify') ? VERIFY_HOSTNAME : SECURITY_HOSTNAME,
+    );
   }
   if (path.includes('{keyId}')) {
     const key = await createApiKey(acme.client, { scopes: ['projects:read'] });

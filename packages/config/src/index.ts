@@ -1,3 +1,4 @@
+export { type DomainsConfig, domainsConfigSchema } from './domains.ts';
 export { type MailConfig, mailConfigSchema } from './mail.ts';
 export { ConfigError, parseEnv } from './parse.ts';
 export {

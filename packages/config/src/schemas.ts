@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type DomainsConfig, domainsConfigSchema } from './domains.ts';
 import { type MailConfig, mailConfigSchema } from './mail.ts';
 import { ConfigError, parseEnv } from './parse.ts';
 
@@ -106,6 +107,8 @@ export type ApiConfig = z.output<typeof apiConfigSchema> & {
   db: DatabaseConfig;
   /** Outgoing mail; `smtpUrl` null means the development log sender. */
   mail: MailConfig;
+  /** Custom domains, HTTPS by SNI, ACME (packages/config/src/domains.ts). */
+  domains: DomainsConfig;
 };
 
 export function loadDatabaseConfig(env: Record<string, string | undefined>): DatabaseConfig {
@@ -118,10 +121,18 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
   const api = collect(() => parseEnv(apiConfigSchema, env));
   const secrets = collect(() => parseEnv(secretsKeyRingSchema, env));
   const mail = collect(() => parseEnv(mailConfigSchema, env));
-  const lines = [...db.lines, ...api.lines, ...secrets.lines, ...mail.lines];
-  if (!db.value || !api.value || secrets.value === undefined || !mail.value)
+  const domains = collect(() => parseEnv(domainsConfigSchema, env));
+  const lines = [...db.lines, ...api.lines, ...secrets.lines, ...mail.lines, ...domains.lines];
+  if (!db.value || !api.value || secrets.value === undefined || !mail.value || !domains.value) {
     throw new ConfigError(lines);
-  return { ...api.value, secretsKeyRing: secrets.value, db: db.value, mail: mail.value };
+  }
+  return {
+    ...api.value,
+    secretsKeyRing: secrets.value,
+    db: db.value,
+    mail: mail.value,
+    domains: domains.value,
+  };
 }
 
 function collect<T>(parse: () => T): { value?: T; lines: string[] } {

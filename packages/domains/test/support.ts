@@ -2,7 +2,13 @@
 // keeps the workspace graph one-way (as in packages/db and packages/tenancy).
 export {
   createTestDatabase,
+  createTestRedis,
+  startPebble,
+  startPowerDns,
   startTestDnsServer,
   type TestDatabase,
   type TestDnsServer,
+  type TestPebble,
+  type TestPowerDns,
+  type TestRedis,
 } from '../../testing/src/index.ts';

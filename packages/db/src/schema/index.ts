@@ -1,3 +1,4 @@
+export { acmeAccounts, domainCertificates, domainEvents } from './domains.ts';
 export {
   type AuditEventsTable,
   actorTypes,
@@ -28,6 +29,7 @@ export {
   tasksRelationFor,
 } from './projects.ts';
 export {
+  certificateStatuses,
   domainChallenges,
   domainKinds,
   domainStatuses,

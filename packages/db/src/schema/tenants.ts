@@ -1,5 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 export const tenantStatuses = ['active', 'suspended', 'deleting'] as const;
 export const tenantTiers = ['dedicated', 'pooled'] as const;
@@ -26,6 +34,14 @@ export const domainStatuses = [
   'moved',
   'removed',
 ] as const;
+export const certificateStatuses = [
+  'none',
+  'pending_issuance',
+  'issued',
+  'renewing',
+  'failed',
+  'expired',
+] as const;
 
 export const tenantDomains = pgTable(
   'tenant_domains',
@@ -36,10 +52,24 @@ export const tenantDomains = pgTable(
     status: text('status', { enum: domainStatuses }).notNull().default('pending_verification'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    // Lifecycle bookkeeping of custom domains (migration 0010, packages/domains).
+    statusReason: text('status_reason'),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
+    attempts: integer('attempts').notNull().default(0),
+    verifyDeadline: timestamp('verify_deadline', { withTimezone: true }),
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    lastVerifiedAt: timestamp('last_verified_at', { withTimezone: true }),
+    danglingSince: timestamp('dangling_since', { withTimezone: true }),
+    certStatus: text('cert_status', { enum: certificateStatuses }).notNull().default('none'),
+    certReason: text('cert_reason'),
+    certNextAttemptAt: timestamp('cert_next_attempt_at', { withTimezone: true }),
+    certAttempts: integer('cert_attempts').notNull().default(0),
+    certOrderUrl: text('cert_order_url'),
+    certPendingKeyEncrypted: text('cert_pending_key_encrypted'),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.hostname] }),
-    uniqueIndex('tenant_domains_hostname_key').on(t.hostname),
+    uniqueIndex('tenant_domains_hostname_key').on(t.hostname).where(sql`status <> 'removed'`),
   ],
 );
 
