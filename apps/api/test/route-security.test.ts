@@ -55,7 +55,7 @@ beforeAll(async () => {
     insert into tenant_domains (tenant_id, hostname, kind)
     values (${acme.record.id}, ${SECURITY_HOSTNAME}, 'custom'),
            (${acme.record.id}, ${VERIFY_HOSTNAME}, 'custom')`;
-  await fx.testDb.admin.sql`update tenants set plan = 'pro' where id = ${acme.record.id}`;
+  await fx.testDb.admin.sql`update tenants set plan = 'enterprise' where id = ${acme.record.id}`;
   const doc = await json<{ paths: Record<string, Record<string, Record<string, unknown>>> }>(
     await acme.client.get('/openapi.json'),
     200,
@@ -82,6 +82,8 @@ interface Target {
 }
 
 /** A concrete URL (and body) for an operation, with fresh resources of acme's, so a DELETE harms nothing. */
+let hostnames = 0;
+
 async function concrete(op: Operation): Promise<Target> {
   let path = op.path;
   if (path.includes('{projectId}')) {
@@ -90,10 +92,20 @@ async function concrete(op: Operation): Promise<Target> {
     path = path.replace('{projectId}', project.id).replace('{taskId}', task.id);
   }
   if (path.includes('{hostname}')) {
-    path = path.replace(
-      '{hostname}',
-      path.endsWith('/verify') ? VERIFY_HOSTNAME : SECURITY_HOSTNAME,
-    );
+    // A fresh domain per request, so one credential's DELETE leaves the next one something.
+    let hostname = VERIFY_HOSTNAME;
+    if (!path.endsWith('/verify')) {
+      hostnames += 1;
+      hostname = `d${hostnames}.${SECURITY_HOSTNAME}`;
+      await fx.testDb.admin.sql`
+        insert into tenant_domains (tenant_id, hostname, kind)
+        values (${acme.record.id}, ${hostname}, 'custom')`;
+    }
+    path = path.replace('{hostname}', hostname);
+  }
+  if (op.path === '/v1/domains' && op.method === 'POST') {
+    hostnames += 1;
+    return { url: path, body: { hostname: `new${hostnames}.${SECURITY_HOSTNAME}` } };
   }
   if (path.includes('{keyId}')) {
     const key = await createApiKey(acme.client, { scopes: ['projects:read'] });
