@@ -1,3 +1,4 @@
+export { loadOpsConfig, type OpsConfig, opsConfigSchema } from './ops.ts';
 export { ConfigError, parseEnv } from './parse.ts';
 export {
   APP_ROLE,
