@@ -40,10 +40,11 @@ create table tenant_deletions (
   previous_status text not null check (previous_status in ('active', 'suspended'))
 );
 
--- What each purge removed. Kept after the tenant is gone (no foreign key), and named
--- explicitly as the one table a purge never deletes from.
+-- What each purge removed. Kept after the tenant is gone (no foreign key); the column is not
+-- called tenant_id because this is the platform's record, not the tenant's data, and a purge
+-- removes every row that has a tenant_id.
 create table tenant_purges (
-  tenant_id uuid primary key,
+  purged_tenant_id uuid primary key,
   slug text not null,
   purged_at timestamptz not null default now(),
   removed jsonb not null

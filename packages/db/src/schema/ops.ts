@@ -52,7 +52,7 @@ export const tenantDeletions = pgTable('tenant_deletions', {
 });
 
 export const tenantPurges = pgTable('tenant_purges', {
-  tenantId: uuid('tenant_id').primaryKey(),
+  purgedTenantId: uuid('purged_tenant_id').primaryKey(),
   slug: text('slug').notNull(),
   purgedAt: tstz('purged_at').notNull().defaultNow(),
   removed: jsonb('removed').notNull(),

@@ -33,7 +33,7 @@ export async function requestTenantDeletion(
     if (existing) return { tenant: current, purgeAfter: existing.purge_after, requested: false };
     await tx`
       insert into tenant_deletions (tenant_id, requested_by, purge_after, previous_status)
-      values (${current.id}, ${`${actor.type}:${actor.id}`}, ${purgeAfter}, ${current.status})`;
+      values (${current.id}, ${`${actor.type}:${actor.id}`}, ${purgeAfter.toISOString()}::timestamptz, ${current.status})`;
     const [tenant] = await tx<TenantRecord[]>`
       update tenants set status = 'deleting', updated_at = now() where id = ${current.id}
       returning id, slug, name, status, tier, plan`;

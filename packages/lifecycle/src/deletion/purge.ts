@@ -14,8 +14,8 @@ export interface PurgeReport {
   partitions: string[];
 }
 
-/** Emptied by the tenant row's cascade at the very end: they steer a purge that is re-run. */
-const KEPT = ['tenant_purges', 'tenant_deletions'];
+/** Emptied by the tenant row's cascade at the very end: it steers a purge that is re-run. */
+const KEPT = ['tenant_deletions'];
 
 /**
  * Second half of deleting a tenant, after its grace period: removes every row of every table
@@ -33,7 +33,7 @@ export async function purgeTenant(
   const done = await asOwner(
     deps.admin,
     (tx) => tx<{ slug: string; removed: PurgeReport }[]>`
-      select slug, removed from tenant_purges where tenant_id = ${tenantId}
+      select slug, removed from tenant_purges where purged_tenant_id = ${tenantId}
         and not exists (select 1 from tenants where id = ${tenantId})`,
   );
   if (done[0]) return done[0].removed;
@@ -64,9 +64,9 @@ export async function purgeTenant(
     }
     // Kept with the report so far: a purge interrupted after this commit still reports these.
     await tx`
-      insert into tenant_purges (tenant_id, slug, removed)
-      values (${tenantId}, ${deletion.slug}, ${tx.json({ tenantId, slug: deletion.slug, rows: removed, partitions: [] })})
-      on conflict (tenant_id) do update set removed = jsonb_set(tenant_purges.removed, '{rows}',
+      insert into tenant_purges (purged_tenant_id, slug, removed)
+      values (${tenantId}, ${deletion.slug}, ${JSON.stringify({ tenantId, slug: deletion.slug, rows: removed, partitions: [] })}::jsonb)
+      on conflict (purged_tenant_id) do update set removed = jsonb_set(tenant_purges.removed, '{rows}',
         tenant_purges.removed->'rows' || excluded.removed->'rows')`;
     return removed;
   });
@@ -94,9 +94,9 @@ export async function purgeTenant(
       delete from tenants where id = ${tenantId} returning slug`;
     const [row] = await tx<{ removed: PurgeReport }[]>`
       update tenant_purges set purged_at = now(),
-        removed = jsonb_set(jsonb_set(removed, '{partitions}', (removed->'partitions') || ${tx.json(partitions)}),
+        removed = jsonb_set(jsonb_set(removed, '{partitions}', (removed->'partitions') || ${JSON.stringify(partitions)}::jsonb),
           '{rows,tenants}', to_jsonb(${tenant ? 1 : 0}::int))
-      where tenant_id = ${tenantId} returning removed`;
+      where purged_tenant_id = ${tenantId} returning removed`;
     if (!row) throw new Error(`purge report of ${tenantId} missing`);
     return row.removed;
   });
