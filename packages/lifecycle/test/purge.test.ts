@@ -40,16 +40,14 @@ async function tenantWithData(slug: string, tier: TenantRecord['tier']): Promise
     });
     const projectId = uuidv7();
     await tx.insert(schema.projects).values({ tenantId: tenant.id, id: projectId, name: 'p' });
-    await tx
-      .insert(schema.tasksRelationFor(tenant))
-      .values(
-        Array.from({ length: 25 }, (_, i) => ({
-          tenantId: tenant.id,
-          id: uuidv7(),
-          projectId,
-          title: `t${i}`,
-        })),
-      );
+    await tx.insert(schema.tasksRelationFor(tenant)).values(
+      Array.from({ length: 25 }, (_, i) => ({
+        tenantId: tenant.id,
+        id: uuidv7(),
+        projectId,
+        title: `t${i}`,
+      })),
+    );
   });
   return tenant;
 }
