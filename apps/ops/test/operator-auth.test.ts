@@ -136,7 +136,7 @@ describe('operator realm', () => {
   it('refuses a password without a TOTP code, and sets no cookie', async () => {
     const response = await login({ email: 'root@ops.test', password: PASSWORD });
     expect(response.status).toBe(401);
-    expect((await response.json()).type).toMatch(/totp-required$/);
+    expect(((await response.json()) as { type: string }).type).toMatch(/totp-required$/);
     expect(response.headers.get('set-cookie')).toBeNull();
   });
 
@@ -149,7 +149,7 @@ describe('operator realm', () => {
     ]) {
       const response = await login(body);
       expect(response.status).toBe(401);
-      expect((await response.json()).type).toMatch(/invalid-credentials$/);
+      expect(((await response.json()) as { type: string }).type).toMatch(/invalid-credentials$/);
       expect(response.headers.get('set-cookie')).toBeNull();
     }
   });
@@ -204,10 +204,14 @@ describe('operator realm', () => {
     const cookie = operatorCookie;
     const list = await request('/v1/tenants', { cookie });
     expect(list.status).toBe(200);
-    expect((await list.json()).items.map((t: { slug: string }) => t.slug)).toContain('victim');
+    expect(
+      ((await list.json()) as { items: { slug: string }[] }).items.map(
+        (t: { slug: string }) => t.slug,
+      ),
+    ).toContain('victim');
     const suspended = await request('/v1/tenants/victim/suspend', { method: 'POST', cookie });
     expect(suspended.status).toBe(200);
-    expect((await suspended.json()).status).toBe('suspended');
+    expect(((await suspended.json()) as { status: string }).status).toBe('suspended');
     expect((await request('/v1/tenants/victim/resume', { method: 'POST', cookie })).status).toBe(
       200,
     );

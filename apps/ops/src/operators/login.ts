@@ -40,7 +40,7 @@ export async function signInOperator({
 }): Promise<{ token: string; operatorId: string }> {
   if (!input.totp) throw new OperatorLoginError('totp-required');
   const operator = await findOperatorByEmail(admin, input.email);
-  if (!operator || operator.status !== 'active') {
+  if (operator?.status !== 'active') {
     await dummyPasswordVerify(input.password);
     throw new OperatorLoginError('invalid-credentials');
   }
