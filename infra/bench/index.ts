@@ -17,6 +17,10 @@ const benchmarks: Record<string, Benchmark> = {
     summary: 'list-tasks through the api at 10 / 1,000 / 10,000 tenants, 10% and 50% dedicated',
     run: async (argv) => (await import('./tenants/bench.ts')).runTenantsBench(argv),
   },
+  ops: {
+    summary: 'onboarding throughput per tier; online tier move of 100,000 tasks under writes',
+    run: async (argv) => (await import('./ops/bench.ts')).runOpsBench(argv),
+  },
 };
 
 const [name, ...argv] = process.argv.slice(2);
