@@ -23,7 +23,8 @@ export interface RunningWorkers {
   /**
    * Stops taking jobs and waits up to `graceMs` for in-flight ones to finish. Jobs still
    * running then are abandoned without being marked failed: their locks lapse and another
-   * worker picks them up as stalled, which every processor's idempotent steps allow.
+   * worker picks them up as stalled, which every processor's idempotent steps allow. The
+   * process should exit after an undrained close (its abandoned processors still run).
    */
   close(graceMs: number): Promise<{ drained: boolean }>;
 }
@@ -81,7 +82,10 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
         }),
       ]);
       clearTimeout(timer);
-      if (!drained) await Promise.all(workers.map((w) => w.close(true)));
+      // BullMQ hands a second close() the first one's promise, so close(true) cannot cut the
+      // wait short: drop the connections instead. Lock renewal stops, the locks lapse, and the
+      // stalled-job check of any other worker moves the jobs back to the queue.
+      if (!drained) await Promise.all(workers.map((w) => w.disconnect().catch(() => {})));
       await Promise.all([...queues.values()].map((q) => q.close()));
       await connection.quit().catch(() => {});
       return { drained };
