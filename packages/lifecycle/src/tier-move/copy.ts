@@ -82,31 +82,43 @@ export async function syncDelta(
   return { inserted: inserted.count, updated, deleted: deleted.count };
 }
 
-/** Moves whatever the source still holds of the tenant (late writers) and empties it. */
-export async function sweep(
+/**
+ * Empties (part of) the old relation after the switch: deletes up to `limit` of the tenant's
+ * rows there and carries into the target those the target lacks (a late writer's insert) or
+ * holds at a lower `version` (a late writer's update). Returns rows removed and carried.
+ */
+export async function sweepBatch(
   tx: postgres.TransactionSql,
   table: PartitionedTable,
   source: string,
   target: string,
   tenantId: string,
-): Promise<number> {
-  const cols = table.columns.map(ident).join(', ');
-  const moved = await tx.unsafe(
-    `with gone as (delete from ${ident(source)} where tenant_id = $1 returning ${cols})
-     insert into ${ident(target)} (${cols}) select ${cols} from gone
-     on conflict (tenant_id, ${ident(table.keyColumn)}) do nothing`,
+  limit: number | null,
+): Promise<{ removed: number; carried: number }> {
+  const cols = table.columns.map(ident);
+  const key = ident(table.keyColumn);
+  const list = cols.join(', ');
+  const onConflict = table.versioned
+    ? `do update set ${cols
+        .filter((c) => c !== '"tenant_id"' && c !== key)
+        .map((c) => `${c} = excluded.${c}`)
+        .join(', ')} where ${ident(target)}.version < excluded.version`
+    : 'do nothing';
+  const picked =
+    limit === null
+      ? ''
+      : `and ${key} in (select ${key} from ${ident(source)} where tenant_id = $1 limit ${Math.trunc(limit)})`;
+  const [row] = await tx.unsafe<{ removed: string; carried: string }[]>(
+    `with gone as (
+       delete from ${ident(source)} where tenant_id = $1 ${picked} returning ${list}
+     ), carried as (
+       insert into ${ident(target)} (${list}) select ${list} from gone
+       on conflict (tenant_id, ${key}) ${onConflict} returning 1
+     )
+     select (select count(*) from gone) as removed, (select count(*) from carried) as carried`,
     [tenantId],
   );
-  return moved.count;
-}
-
-export async function deleteTenantRows(
-  tx: postgres.TransactionSql,
-  relation: string,
-  tenantId: string,
-): Promise<number> {
-  const result = await tx.unsafe(`delete from ${ident(relation)} where tenant_id = $1`, [tenantId]);
-  return result.count;
+  return { removed: Number(row?.removed ?? 0), carried: Number(row?.carried ?? 0) };
 }
 
 export { ident };

@@ -3,7 +3,7 @@ import type postgres from 'postgres';
 import type { LifecycleActor, LifecycleDeps } from '../deps.ts';
 import { asOwner, retryOnLockTimeout } from '../owner-tx.ts';
 import { announceTenantChange, findTenant } from '../tenants.ts';
-import { copyBatch, deleteTenantRows, ident, sweep, syncDelta } from './copy.ts';
+import { copyBatch, ident, sweepBatch, syncDelta } from './copy.ts';
 import {
   type PartitionedTable,
   partitionedTables,
@@ -52,11 +52,12 @@ export interface TierMoveReport {
  * 1. to dedicated: create its leaves (the onboarding DDL, SHARE UPDATE EXCLUSIVE on parents);
  * 2. copy its rows in key order, batch by batch, each batch a short transaction: the source
  *    stays authoritative and readable, the tenant keeps writing;
- * 3. switch, in one transaction: pause the tenant's writes to the source (SHARE lock on its
- *    leaf, or on the one hash bucket that holds it), copy what changed since (inserted, updated
- *    by version, deleted), empty the source, flip `tenants.tier`; then announce the change;
- * 4. after `settleMs`, sweep rows late writers still put into the old relation, and drop the
- *    old leaves (dedicated -> pooled).
+ * 3. catch up once without locks, then switch in one short transaction: pause the tenant's
+ *    writes to the source (SHARE lock on its leaf, or on the one hash bucket that holds it),
+ *    copy what changed since (inserted, updated by version, deleted), flip `tenants.tier`;
+ *    then announce the change;
+ * 4. after `settleMs`, empty the old relation in batches, carrying over what late writers put
+ *    there, and drop the old leaves (dedicated -> pooled).
  *
  * Every statement runs with a bounded `lock_timeout` and is retried with backoff on timeout,
  * so the move waits behind other work rather than queueing other work behind itself. Every
@@ -114,6 +115,19 @@ export async function moveTenantTier({
     for (const table of tables) {
       report.rowsCopied[table.base] = await copyTable(table);
     }
+    // Catch up without any lock, so the switch below has only the last moment's changes left.
+    await owner(async (tx) => {
+      for (const table of tables) {
+        const delta = await syncDelta(
+          tx,
+          table,
+          relationOf(table.base, tenant.id, from),
+          relationOf(table.base, tenant.id, to),
+          tenant.id,
+        );
+        report.rowsCopied[table.base] = (report.rowsCopied[table.base] ?? 0) + delta.inserted;
+      }
+    });
     await onProgress({ phase: 'switch', copied: total() });
     await owner(async (tx) => {
       const [current] = await tx<TenantRecord[]>`
@@ -131,7 +145,6 @@ export async function moveTenantTier({
         const target = relationOf(table.base, tenant.id, to);
         const delta = await syncDelta(tx, table, source, target, tenant.id);
         report.rowsCopied[table.base] = (report.rowsCopied[table.base] ?? 0) + delta.inserted;
-        await deleteTenantRows(tx, source, tenant.id);
       }
       await tx`update tenants set tier = ${to}, updated_at = now() where id = ${tenant.id}`;
       report.writesPausedMs = performance.now() - paused;
@@ -141,21 +154,35 @@ export async function moveTenantTier({
     await new Promise((resolve) => setTimeout(resolve, settleMs));
   }
 
+  // The old relation is emptied only now, after instances have heard of the switch: a late
+  // writer's insert or update (higher version) made there meanwhile is carried over. (A late
+  // delete there is the one change that can be undone by the move; settleMs bounds the window.)
   await onProgress({ phase: 'cleanup', copied: total() });
-  await owner(async (tx) => {
-    for (const table of tables) {
-      const source = relationOf(table.base, tenant.id, from);
-      const exists = await tx`select to_regclass(${source}) is not null as present`;
-      if (!exists[0]?.present) continue;
-      // A late writer's row is either in the source before this sweep or fails to write: the
-      // old leaf is locked, then dropped. The pooled parent is shared, so it is not locked;
-      // `settleMs` is what keeps late pooled writers out.
-      if (from === 'dedicated') await timedLock(tx, source, 'access exclusive');
-      const target = relationOf(table.base, tenant.id, to);
-      report.sweptLateRows += await sweep(tx, table, source, target, tenant.id);
-      if (from === 'dedicated') await tx.unsafe(`drop table ${ident(source)}`);
+  for (const table of tables) {
+    const source = relationOf(table.base, tenant.id, from);
+    const target = relationOf(table.base, tenant.id, to);
+    if (from === 'dedicated') {
+      // The old leaf is the tenant's alone: lock it, carry what is left, drop it.
+      await owner(async (tx) => {
+        const [present] = await tx`select to_regclass(${source}) is not null as present`;
+        if (!present?.present) return;
+        await timedLock(tx, source, 'access exclusive');
+        report.sweptLateRows += (
+          await sweepBatch(tx, table, source, target, tenant.id, null)
+        ).carried;
+        await tx.unsafe(`drop table ${ident(source)}`);
+      });
+      continue;
     }
-  });
+    // The pooled bucket is shared: empty the tenant's part of it in short batches.
+    for (;;) {
+      const batch = await owner((tx) =>
+        sweepBatch(tx, table, source, target, tenant.id, batchSize),
+      );
+      report.sweptLateRows += batch.carried;
+      if (batch.removed < batchSize) break;
+    }
+  }
   await onProgress({ phase: 'done', copied: total() });
   return report;
 
