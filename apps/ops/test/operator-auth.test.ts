@@ -154,6 +154,20 @@ describe('operator realm', () => {
     }
   });
 
+  it('limits sign-in attempts per account, known or not', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const response = await login({
+        email: 'guess@ops.test',
+        password: 'wrong guess',
+        totp: '123456',
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(statuses[10]).toBe(429);
+  }, 60_000);
+
   it('accepts password + code once; the same code is refused the second time', async () => {
     const step = nextStep++;
     const first = await login({ email: 'root@ops.test', password: PASSWORD, totp: codeAt(step) });

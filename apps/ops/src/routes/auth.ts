@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { HttpProblem, RateLimiter } from '@tenantkit/http';
 import { asOwner } from '@tenantkit/lifecycle';
 import { getCookie } from 'hono/cookie';
 import {
@@ -39,9 +41,30 @@ const logout = createRoute({
   responses: { 204: { description: 'Signed out' } },
 });
 
+/** Per account (known or not, the same key shape): 10 attempts per 5 minutes. */
+const PER_OPERATOR = { limit: 10, windowSeconds: 300 };
+
 export function registerAuthRoutes(app: OpenAPIHono, deps: OpsDeps): void {
+  const limiter = new RateLimiter({
+    redis: deps.lifecycle.redis,
+    prefix: `${deps.lifecycle.keyPrefix}rl:ops:`,
+    timeoutMs: 1_000,
+  });
   app.openapi(login, async (c) => {
     const input = c.req.valid('json');
+    const account = createHash('sha256')
+      .update(input.email.trim().toLowerCase())
+      .digest('base64url');
+    const limit = await limiter.limit(`login:${account}`, PER_OPERATOR).catch(() => {
+      throw new HttpProblem({ status: 503, slug: 'unavailable', headers: { 'Retry-After': '5' } });
+    });
+    if (!limit.allowed) {
+      throw new HttpProblem({
+        status: 429,
+        slug: 'rate-limited',
+        headers: { 'Retry-After': String(limit.retryAfterSeconds) },
+      });
+    }
     const { token } = await signInOperator({
       admin: deps.admin,
       keyRing: deps.keyRing,
