@@ -21,7 +21,7 @@ export const opsConfigSchema = z
       .regex(/^[A-Za-z0-9:_-]{1,64}$/)
       .default('tk-bull'),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
-    TENANT_DELETION_GRACE_HOURS: z.coerce
+    PURGE_GRACE_HOURS: z.coerce
       .number()
       .min(0)
       .max(24 * 365)
@@ -35,7 +35,7 @@ export const opsConfigSchema = z
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
     queuePrefix: env.QUEUE_PREFIX,
     workerConcurrency: env.WORKER_CONCURRENCY,
-    deletionGraceMs: Math.round(env.TENANT_DELETION_GRACE_HOURS * 3_600_000),
+    deletionGraceMs: Math.round(env.PURGE_GRACE_HOURS * 3_600_000),
     port: env.OPS_PORT,
     host: env.OPS_HOST,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
