@@ -21,6 +21,10 @@ const benchmarks: Record<string, Benchmark> = {
     summary: 'TLS handshakes/s: SNI certificate lookup from the store vs one static certificate',
     run: async (argv) => (await import('./tls/bench.ts')).runTlsBench(argv),
   },
+  ops: {
+    summary: 'onboarding throughput per tier; online tier move of 100,000 tasks under writes',
+    run: async (argv) => (await import('./ops/bench.ts')).runOpsBench(argv),
+  },
 };
 
 const [name, ...argv] = process.argv.slice(2);

@@ -1,5 +1,6 @@
 export { type DomainsConfig, domainsConfigSchema } from './domains.ts';
 export { type MailConfig, mailConfigSchema } from './mail.ts';
+export { loadOpsConfig, type OpsConfig, opsConfigSchema } from './ops.ts';
 export { ConfigError, parseEnv } from './parse.ts';
 export {
   APP_ROLE,

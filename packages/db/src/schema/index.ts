@@ -20,6 +20,13 @@ export {
   userStatuses,
   users,
 } from './identity.ts';
+export {
+  operatorSessions,
+  operatorStatuses,
+  operators,
+  tenantDeletions,
+  tenantPurges,
+} from './ops.ts';
 export { dedicatedLeafName, type TenantPartitioned, tenantPartitioned } from './partitioned.ts';
 export {
   projects,

@@ -1,5 +1,5 @@
 import type postgres from 'postgres';
-import { InvalidInputError } from '../errors.ts';
+import { ConflictError, InvalidInputError } from '../errors.ts';
 import type { TenantStatus, TenantTier } from '../schema/index.ts';
 
 export interface TenantRecord {
@@ -12,6 +12,11 @@ export interface TenantRecord {
 }
 
 export interface CreateTenantInput {
+  /**
+   * Chosen by the caller when the id must be known before the tenant exists (onboarding jobs
+   * carry it from the start); a slug already held by another id is then a conflict.
+   */
+  id?: string;
   slug: string;
   name: string;
   tier: TenantTier;
@@ -48,8 +53,9 @@ export async function createTenant({
     // Serialises concurrent onboarding of the same slug without failing either caller.
     await tx`select pg_advisory_xact_lock(hashtextextended(${`tenant:${input.slug}`}, 0))`;
     const inserted = await tx<TenantRecord[]>`
-      insert into tenants (slug, name, tier, plan)
-      values (${input.slug}, ${input.name}, ${input.tier}, ${input.plan ?? 'free'})
+      insert into tenants (id, slug, name, tier, plan)
+      values (coalesce(${input.id ?? null}::uuid, gen_random_uuid()), ${input.slug}, ${input.name},
+        ${input.tier}, ${input.plan ?? 'free'})
       on conflict (slug) do nothing
       returning id, slug, name, status, tier, plan`;
     const created = inserted.length > 0;
@@ -60,6 +66,9 @@ export async function createTenant({
           select id, slug, name, status, tier, plan from tenants where slug = ${input.slug}`
       )[0];
     if (!tenant) throw new Error(`tenant ${input.slug} vanished during creation`);
+    if (input.id && tenant.id !== input.id) {
+      throw new ConflictError('slug-taken', `slug ${input.slug} belongs to another tenant`);
+    }
     if (tenant.tier === 'dedicated') {
       await tx`select tenantkit_create_dedicated_leaves(${tenant.id})`;
     }
