@@ -27,6 +27,7 @@ export {
   tasksPooled,
   tasksRelationFor,
 } from './projects.ts';
+export { ssoConnections, ssoEmailDomains, ssoIdentities, ssoIdTokenAlgs } from './sso.ts';
 export {
   domainChallenges,
   domainKinds,
