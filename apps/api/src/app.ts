@@ -18,6 +18,7 @@ import * as auditList from './routes/audit/list.ts';
 import { registerAuthRoutes } from './routes/auth/index.ts';
 import { registerPages } from './routes/pages/index.tsx';
 import { registerProjectRoutes } from './routes/projects/index.ts';
+import { registerSsoRoutes } from './routes/sso/index.ts';
 import { registerDocsRoutes } from './routes/system/docs.ts';
 import { type Lifecycle, registerHealthRoutes } from './routes/system/health.ts';
 import { registerTaskRoutes } from './routes/tasks/index.ts';
@@ -77,6 +78,8 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
   const audit = new OpenAPIHono({ defaultHook: validationHook });
   auditList.register(audit, deps);
   app.route('/v1/audit-events', audit);
+
+  registerSsoRoutes(app, deps);
 
   registerDocsRoutes(app);
   return app;

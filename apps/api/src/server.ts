@@ -58,6 +58,7 @@ export async function startApi({
     bodyLimitBytes: config.bodyLimitBytes,
     keyRing: parseKeyRing(config.secretsKeyRing),
     dnsResolver: createDnsResolver(config.dnsResolvers),
+    ssoAllowInsecureIssuers: config.ssoAllowInsecureIssuers,
   };
   const lifecycle = { draining: false };
   const app = createApp(deps, lifecycle);

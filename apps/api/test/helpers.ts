@@ -135,6 +135,8 @@ export async function createApiFixture(options: AppOptions = {}): Promise<ApiFix
       bodyLimitBytes: opts.bodyLimitBytes ?? 1_048_576,
       keyRing,
       dnsResolver: createDnsResolver(opts.dnsServers ?? [UNREACHABLE_DNS]),
+      // Test IdPs (packages/testing) run on plain http on loopback.
+      ssoAllowInsecureIssuers: true,
     };
     const lifecycle = opts.lifecycle ?? { draining: false };
     return { app: createApp(deps, lifecycle), deps, lifecycle };

@@ -131,7 +131,9 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
  */
 export async function startTestIdp({
   accounts = [],
-}: { accounts?: TestIdpAccount[] } = {}): Promise<TestIdp> {
+}: {
+  accounts?: TestIdpAccount[];
+} = {}): Promise<TestIdp> {
   const people = new Map<string, TestIdpAccount>();
   const setAccount = (a: TestIdpAccount) => people.set(a.sub ?? a.login, a);
   for (const a of accounts) setAccount(a);

@@ -8,6 +8,7 @@ import {
   forgetSessions,
   type SessionStoreDeps,
 } from '../sessions/index.ts';
+import { enforceSsoRequired } from '../sso/password-policy.ts';
 import { InvalidCredentialsError, MfaStepUnavailableError } from './errors.ts';
 import { findUserByEmail, normalizeEmail } from './users.ts';
 
@@ -38,6 +39,7 @@ export async function loginWithPassword({
   const user = await withTenant(deps.db, tenant.id, (tx) =>
     findUserByEmail(tx, tenant, input.email),
   );
+  const ssoPolicy = await enforceSsoRequired(ctx, input.email, user);
   let failure: FailureReason | null = null;
   let needsRehash = false;
   if (!user) failure = 'unknown_account';
@@ -81,7 +83,10 @@ export async function loginWithPassword({
         action: 'auth.login.succeeded',
         targetType: 'session',
         targetId: session.sessionId,
-        data: rehashed ? { passwordRehashed: true } : {},
+        data: {
+          ...(rehashed ? { passwordRehashed: true } : {}),
+          ...(ssoPolicy.kind === 'break_glass' ? { breakGlass: ssoPolicy.connectionId } : {}),
+        },
       },
     );
     return { ...session, userId: user.id };

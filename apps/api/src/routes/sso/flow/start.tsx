@@ -1,0 +1,85 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
+import { type DomainError, isUuid } from '@tenantkit/db';
+import { startSsoSignIn } from '@tenantkit/identity';
+import type { Context, Hono } from 'hono';
+import { ensureSsoBrowserKey, wantsHtml } from '../../../auth/sso-browser.ts';
+import { publicOrigin, ssoContext } from '../../../auth/sso-context.ts';
+import type { ApiDeps } from '../../../deps.ts';
+import { LoginPage } from '../../../pages/login.tsx';
+
+/**
+ * Starts an SSO sign-in and sends the browser to the IdP. GET `?connection=<id>` picks a
+ * connection directly (links from admins, "SSO required" problems); GET or POST with `email`
+ * picks it by the email's verified domain (home-realm discovery from the login page).
+ */
+export function register(app: Hono, deps: ApiDeps): void {
+  const start = async (
+    c: Context,
+    input: { connection?: string; email?: string; returnTo?: string },
+    viaForm = false,
+  ) => {
+    try {
+      const { authorizationUrl } = await startSsoSignIn({
+        ctx: ssoContext(c, deps),
+        input: {
+          connectionId: input.connection && isUuid(input.connection) ? input.connection : undefined,
+          email: input.email?.slice(0, 320),
+          returnTo: input.returnTo,
+          browserKey: ensureSsoBrowserKey(c),
+          origin: publicOrigin(c, deps),
+        },
+      });
+      // A form's CSP (form-action 'self') also governs where its submission redirects, so a
+      // submitted form gets a same-origin page that moves on to the IdP instead.
+      if (viaForm && wantsHtml(c)) return c.html(<ContinueToIdp url={authorizationUrl} />);
+      return c.redirect(authorizationUrl, 303);
+    } catch (error) {
+      const domainError = error as DomainError;
+      if (!wantsHtml(c) || typeof domainError.problemSlug !== 'string') throw error;
+      return c.html(
+        <LoginPage
+          workspace={c.get('tenant').name}
+          error={domainError.message}
+          email={input.email}
+        />,
+        domainError.problemKind === 'not_found' ? 404 : 400,
+      );
+    }
+  };
+
+  app.get('/start', (c) =>
+    start(c, {
+      connection: c.req.query('connection'),
+      email: c.req.query('email'),
+      returnTo: c.req.query('returnTo'),
+    }),
+  );
+  app.post('/start', async (c) => {
+    const form = await c.req.parseBody();
+    const text = (key: string) =>
+      typeof form[key] === 'string' ? (form[key] as string) : undefined;
+    return start(
+      c,
+      { email: text('email'), returnTo: text('returnTo'), connection: text('connection') },
+      true,
+    );
+  });
+}
+
+function ContinueToIdp({ url }: { url: string }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta http-equiv="refresh" content={`0;url=${url}`} />
+        <title>Continue to your identity provider</title>
+      </head>
+      <body>
+        <p>
+          <a href={url}>Continue to your identity provider</a>
+        </p>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,381 @@
+import { schema, type TenantTx, uuidv7, withTenant } from '@tenantkit/db';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { appendAuditEvent } from '../audit/index.ts';
+import { encryptSecret } from '../crypto/index.ts';
+import { assertPermitted } from '../rbac/index.ts';
+import {
+  checkGroupRoles,
+  normalizeDomains,
+  normalizeIssuer,
+  normalizeScopes,
+  type SsoConnectionInput,
+} from './connection-input.ts';
+import type { SsoContext } from './context.ts';
+import {
+  EmailDomainClaimedError,
+  EmailDomainNotVerifiedError,
+  SsoConnectionNotFoundError,
+} from './errors.ts';
+import {
+  clientSecretAad,
+  discoverIssuer,
+  forgetConnectionCaches,
+  serverMetadata,
+} from './oidc-client.ts';
+
+const { ssoConnections, ssoEmailDomains } = schema;
+export type SsoConnectionRow = typeof ssoConnections.$inferSelect;
+
+/** A connection as routes show it: everything but the secret, which is only said to be set. */
+export interface SsoConnectionView {
+  id: string;
+  name: string;
+  issuer: string;
+  clientId: string;
+  clientSecretSet: boolean;
+  scopes: string[];
+  idTokenAlg: string;
+  claims: { email: string; name: string; groups: string };
+  groupRoles: Record<string, string[]>;
+  jitEnabled: boolean;
+  emailDomains: string[];
+  enabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function connectionView(row: SsoConnectionRow): SsoConnectionView {
+  return {
+    id: row.id,
+    name: row.name,
+    issuer: row.issuer,
+    clientId: row.clientId,
+    clientSecretSet: row.clientSecret !== null,
+    scopes: row.scopes,
+    idTokenAlg: row.idTokenAlg,
+    claims: { email: row.claimEmail, name: row.claimName, groups: row.claimGroups },
+    groupRoles: row.groupRoles,
+    jitEnabled: row.jitEnabled,
+    emailDomains: row.emailDomains,
+    enabled: row.enabled,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function permissionsOf(ctx: SsoContext) {
+  const permissions = ctx.permissions ?? new Set();
+  assertPermitted(permissions, ['sso:manage']);
+  return permissions;
+}
+
+export async function findConnection(
+  tx: TenantTx,
+  tenantId: string,
+  connectionId: string,
+): Promise<SsoConnectionRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(ssoConnections)
+    .where(and(eq(ssoConnections.tenantId, tenantId), eq(ssoConnections.id, connectionId)));
+  return row;
+}
+
+/** Every claimed domain must be verified for this tenant and free of other connections. */
+async function checkDomains(
+  tx: TenantTx,
+  tenantId: string,
+  connectionId: string,
+  domains: string[],
+) {
+  for (const domain of domains) {
+    const [row] = await tx
+      .select({ verifiedAt: ssoEmailDomains.verifiedAt })
+      .from(ssoEmailDomains)
+      .where(and(eq(ssoEmailDomains.tenantId, tenantId), eq(ssoEmailDomains.domain, domain)));
+    if (!row?.verifiedAt) throw new EmailDomainNotVerifiedError(domain);
+    const [other] = await tx
+      .select({ id: ssoConnections.id })
+      .from(ssoConnections)
+      .where(
+        and(
+          eq(ssoConnections.tenantId, tenantId),
+          sql`${ssoConnections.id} <> ${connectionId}`,
+          sql`${domain} = any(${ssoConnections.emailDomains})`,
+        ),
+      );
+    if (other) throw new EmailDomainClaimedError(domain);
+  }
+}
+
+export async function createSsoConnection({
+  ctx,
+  input,
+}: {
+  ctx: SsoContext;
+  input: SsoConnectionInput;
+}): Promise<SsoConnectionView> {
+  const permissions = permissionsOf(ctx);
+  const { deps, tenant } = ctx;
+  const issuer = normalizeIssuer(input.issuer, deps.allowInsecureIssuers ?? false);
+  const scopes = normalizeScopes(input.scopes);
+  const emailDomains = normalizeDomains(input.emailDomains);
+  const groupRoles = input.groupRoles ?? {};
+  // Discovery before anything is stored: a connection always names a working issuer.
+  await discoverIssuer(deps, issuer, input.clientId);
+  const id = uuidv7();
+  const row = await withTenant(deps.db, tenant.id, async (tx) => {
+    await checkGroupRoles(tx, tenant.id, groupRoles, permissions);
+    await checkDomains(tx, tenant.id, id, emailDomains);
+    const [created] = await tx
+      .insert(ssoConnections)
+      .values({
+        tenantId: tenant.id,
+        id,
+        name: input.name,
+        issuer,
+        clientId: input.clientId,
+        clientSecret: input.clientSecret
+          ? encryptSecret(deps.keyRing, input.clientSecret, clientSecretAad(tenant.id, id))
+          : null,
+        scopes,
+        idTokenAlg: input.idTokenAlg ?? 'RS256',
+        claimEmail: input.claims?.email ?? 'email',
+        claimName: input.claims?.name ?? 'name',
+        claimGroups: input.claims?.groups ?? 'groups',
+        groupRoles,
+        jitEnabled: input.jitEnabled ?? false,
+        emailDomains,
+        enabled: false,
+      })
+      .returning();
+    if (!created) throw new Error('insert returned no row');
+    await appendAuditEvent(tx, tenant, ctx.actor, {
+      action: 'sso.connection.created',
+      targetType: 'sso_connection',
+      targetId: id,
+      data: { after: auditShape(created) },
+    });
+    return created;
+  });
+  return connectionView(row);
+}
+
+export async function listSsoConnections({ ctx }: { ctx: SsoContext }) {
+  permissionsOf(ctx);
+  const rows = await withTenant(ctx.deps.db, ctx.tenant.id, (tx) =>
+    tx
+      .select()
+      .from(ssoConnections)
+      .where(eq(ssoConnections.tenantId, ctx.tenant.id))
+      .orderBy(asc(ssoConnections.id)),
+  );
+  return rows.map(connectionView);
+}
+
+export async function getSsoConnection({
+  ctx,
+  input,
+}: {
+  ctx: SsoContext;
+  input: { connectionId: string };
+}): Promise<SsoConnectionView> {
+  permissionsOf(ctx);
+  const row = await withTenant(ctx.deps.db, ctx.tenant.id, (tx) =>
+    findConnection(tx, ctx.tenant.id, input.connectionId),
+  );
+  if (!row) throw new SsoConnectionNotFoundError();
+  return connectionView(row);
+}
+
+export async function updateSsoConnection({
+  ctx,
+  input,
+}: {
+  ctx: SsoContext;
+  input: { connectionId: string; patch: Partial<SsoConnectionInput> };
+}): Promise<SsoConnectionView> {
+  const permissions = permissionsOf(ctx);
+  const { deps, tenant } = ctx;
+  const { patch } = input;
+  const issuer =
+    patch.issuer === undefined
+      ? undefined
+      : normalizeIssuer(patch.issuer, deps.allowInsecureIssuers ?? false);
+  const before = await withTenant(deps.db, tenant.id, (tx) =>
+    findConnection(tx, tenant.id, input.connectionId),
+  );
+  if (!before) throw new SsoConnectionNotFoundError();
+  if (issuer !== undefined || patch.clientId !== undefined) {
+    await discoverIssuer(deps, issuer ?? before.issuer, patch.clientId ?? before.clientId);
+  }
+  const row = await withTenant(deps.db, tenant.id, async (tx) => {
+    if (patch.groupRoles) await checkGroupRoles(tx, tenant.id, patch.groupRoles, permissions);
+    const emailDomains =
+      patch.emailDomains === undefined ? undefined : normalizeDomains(patch.emailDomains);
+    if (emailDomains) await checkDomains(tx, tenant.id, input.connectionId, emailDomains);
+    const [updated] = await tx
+      .update(ssoConnections)
+      .set({
+        name: patch.name,
+        issuer,
+        clientId: patch.clientId,
+        clientSecret:
+          patch.clientSecret === undefined
+            ? undefined
+            : patch.clientSecret === null
+              ? null
+              : encryptSecret(
+                  deps.keyRing,
+                  patch.clientSecret,
+                  clientSecretAad(tenant.id, input.connectionId),
+                ),
+        scopes: patch.scopes === undefined ? undefined : normalizeScopes(patch.scopes),
+        idTokenAlg: patch.idTokenAlg,
+        claimEmail: patch.claims?.email,
+        claimName: patch.claims?.name,
+        claimGroups: patch.claims?.groups,
+        groupRoles: patch.groupRoles,
+        jitEnabled: patch.jitEnabled,
+        emailDomains,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(ssoConnections.tenantId, tenant.id), eq(ssoConnections.id, input.connectionId)))
+      .returning();
+    if (!updated) throw new SsoConnectionNotFoundError();
+    await appendAuditEvent(tx, tenant, ctx.actor, {
+      action: 'sso.connection.updated',
+      targetType: 'sso_connection',
+      targetId: updated.id,
+      data: {
+        before: auditShape(before),
+        after: auditShape(updated),
+        clientSecretChanged: patch.clientSecret !== undefined,
+      },
+    });
+    return updated;
+  });
+  if (issuer !== undefined) await forgetConnectionCaches(deps, tenant.id, before);
+  return connectionView(row);
+}
+
+/** Enables or disables a connection; disabling stops every sign-in through it at once. */
+export async function setSsoConnectionEnabled({
+  ctx,
+  input,
+}: {
+  ctx: SsoContext;
+  input: { connectionId: string; enabled: boolean };
+}): Promise<SsoConnectionView> {
+  permissionsOf(ctx);
+  const { deps, tenant } = ctx;
+  const row = await withTenant(deps.db, tenant.id, async (tx) => {
+    const [updated] = await tx
+      .update(ssoConnections)
+      .set({ enabled: input.enabled, updatedAt: new Date() })
+      .where(and(eq(ssoConnections.tenantId, tenant.id), eq(ssoConnections.id, input.connectionId)))
+      .returning();
+    if (!updated) throw new SsoConnectionNotFoundError();
+    await appendAuditEvent(tx, tenant, ctx.actor, {
+      action: input.enabled ? 'sso.connection.enabled' : 'sso.connection.disabled',
+      targetType: 'sso_connection',
+      targetId: updated.id,
+    });
+    return updated;
+  });
+  return connectionView(row);
+}
+
+export async function deleteSsoConnection({
+  ctx,
+  input,
+}: {
+  ctx: SsoContext;
+  input: { connectionId: string };
+}): Promise<void> {
+  permissionsOf(ctx);
+  const { deps, tenant } = ctx;
+  const removed = await withTenant(deps.db, tenant.id, async (tx) => {
+    const [deleted] = await tx
+      .delete(ssoConnections)
+      .where(and(eq(ssoConnections.tenantId, tenant.id), eq(ssoConnections.id, input.connectionId)))
+      .returning();
+    if (!deleted) throw new SsoConnectionNotFoundError();
+    await appendAuditEvent(tx, tenant, ctx.actor, {
+      action: 'sso.connection.deleted',
+      targetType: 'sso_connection',
+      targetId: deleted.id,
+      data: { before: auditShape(deleted) },
+    });
+    return deleted;
+  });
+  await forgetConnectionCaches(deps, tenant.id, removed);
+}
+
+export interface SsoConnectionTestResult {
+  ok: boolean;
+  problems: string[];
+  issuer: string;
+  authorizationEndpoint?: string;
+  tokenEndpoint?: string;
+  jwksUri?: string;
+  idTokenAlgsSupported?: string[];
+}
+
+/**
+ * Runs discovery afresh (refreshing the cache) and reports what would stop sign-ins: an
+ * unreachable issuer, a document naming another issuer, no PKCE S256, or an ID-token algorithm
+ * the IdP does not offer.
+ */
+export async function testSsoConnection({
+  ctx,
+  input,
+}: {
+  ctx: SsoContext;
+  input: { connectionId: string };
+}): Promise<SsoConnectionTestResult> {
+  permissionsOf(ctx);
+  const { deps, tenant } = ctx;
+  const row = await withTenant(deps.db, tenant.id, (tx) =>
+    findConnection(tx, tenant.id, input.connectionId),
+  );
+  if (!row) throw new SsoConnectionNotFoundError();
+  const problems: string[] = [];
+  let result: SsoConnectionTestResult = { ok: false, problems, issuer: row.issuer };
+  try {
+    const metadata = await serverMetadata(deps, tenant.id, row, { refresh: true });
+    result = {
+      ...result,
+      authorizationEndpoint: metadata.authorization_endpoint,
+      tokenEndpoint: metadata.token_endpoint,
+      jwksUri: metadata.jwks_uri,
+      idTokenAlgsSupported: metadata.id_token_signing_alg_values_supported,
+    };
+    if (!metadata.authorization_endpoint) problems.push('no authorization_endpoint');
+    if (!metadata.token_endpoint) problems.push('no token_endpoint');
+    if (!metadata.jwks_uri) problems.push('no jwks_uri');
+    const pkce = metadata.code_challenge_methods_supported;
+    if (pkce && !pkce.includes('S256')) problems.push('the IdP does not offer PKCE S256');
+    const algs = metadata.id_token_signing_alg_values_supported;
+    if (algs && !algs.includes(row.idTokenAlg)) {
+      problems.push(`the IdP does not sign ID tokens with ${row.idTokenAlg}`);
+    }
+  } catch (error) {
+    problems.push(error instanceof Error ? error.message : 'discovery failed');
+  }
+  result.ok = problems.length === 0;
+  await withTenant(deps.db, tenant.id, (tx) =>
+    appendAuditEvent(tx, tenant, ctx.actor, {
+      action: 'sso.connection.tested',
+      targetType: 'sso_connection',
+      targetId: row.id,
+      data: { ok: result.ok, problems },
+    }),
+  );
+  return result;
+}
+
+function auditShape(row: SsoConnectionRow) {
+  const { clientSecret: _secret, createdAt: _c, updatedAt: _u, tenantId: _t, ...rest } = row;
+  return rest;
+}
