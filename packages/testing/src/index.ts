@@ -2,9 +2,3 @@ export { createTestDatabase, type TestDatabase } from './database.ts';
 export { startTestDnsServer, type TestDnsServer } from './dns-server.ts';
 export { databaseUrl, templateDatabase, testServices } from './env.ts';
 export { createTestRedis, type TestRedis } from './redis.ts';
-export {
-  startTestIdp,
-  type TestIdp,
-  type TestIdpAccount,
-  type TestIdpClient,
-} from './test-idp.ts';
