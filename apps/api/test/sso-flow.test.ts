@@ -106,4 +106,70 @@ describe('SSO sign-in', () => {
     expect(event?.actor_id).toBe(alice?.id);
     expect(event?.data).toMatchObject({ connectionId: connA.connectionId, outcome: 'created' });
   });
+
+  it('re-syncs IdP-derived roles at the next sign-in; manual bindings stay; RBAC version moves', async () => {
+    idpA.setAccount({ login: 'alice', email: 'alice@acme.test', groups: ['admins'] });
+    const alice = await userByEmail('alice@acme.test');
+    await fx.testDb.admin.sql`
+      insert into role_bindings (tenant_id, principal_type, principal_id, role_key, source)
+      values (${acme.record.id}, 'user', ${alice?.id ?? ''}, 'viewer', 'manual')`;
+    const [before] = await fx.testDb.admin.sql<{ rbac_version: string }[]>`
+      select rbac_version from tenant_security where tenant_id = ${acme.record.id}`;
+    const { browser, res } = await signInAs('alice');
+    await expectStatus(res, 303);
+    expect(await bindings(alice?.id ?? '')).toEqual([
+      { role_key: 'admin', source: 'idp' },
+      { role_key: 'viewer', source: 'manual' },
+    ]);
+    const [after] = await fx.testDb.admin.sql<{ rbac_version: string }[]>`
+      select rbac_version from tenant_security where tenant_id = ${acme.record.id}`;
+    expect(Number(after?.rbac_version)).toBeGreaterThan(Number(before?.rbac_version));
+    // The admin role arrived through the group: SSO settings are now within reach.
+    const list = await acme.anonymous.get('/v1/sso/connections', {
+      headers: authHeaders(browser.sessionToken() ?? '', acme.host),
+    });
+    expect(list.status).toBe(200);
+    expect((await lastAudit('sso.login.succeeded'))?.data).toMatchObject({
+      outcome: 'existing',
+      rolesAdded: ['admin'],
+      rolesRemoved: ['member'],
+    });
+  });
+
+  it('finds the connection from the email domain (home-realm discovery) and links by email', async () => {
+    const browser = new TestBrowser(fx.app, acme.host);
+    const started = await browser.visit('GET', '/auth/sso/start?email=bob%40ACME.test');
+    await expectStatus(started, 303);
+    expect(location(started, browser.appOrigin).origin).toBe(idpA.issuer);
+    // A member that existed before SSO is linked through the verified domain.
+    await fx.testDb.admin.sql`
+      insert into users (tenant_id, id, email) values (${acme.record.id}, gen_random_uuid(), 'bob@acme.test')`;
+    const viaForm = await authorizeAtIdp(
+      browser,
+      '/auth/sso/start?email=bob%40acme.test&returnTo=%2Fv1%2Fprojects%3Flimit%3D5',
+      'bob',
+      { method: 'POST' },
+    );
+    const res = await callback(browser, viaForm);
+    await expectStatus(res, 303);
+    expect(res.headers.get('location')).toBe('/v1/projects?limit=5');
+    expect((await lastAudit('sso.login.succeeded'))?.data).toMatchObject({ outcome: 'linked' });
+  });
+
+  it('answers sso-not-configured for an email domain no connection claims', async () => {
+    const browser = new TestBrowser(fx.app, acme.host);
+    await expectProblem(
+      await browser.visit('GET', '/auth/sso/start?email=someone%40elsewhere.test'),
+      404,
+      'sso-not-configured',
+    );
+  });
+
+  it('keeps working after the IdP rotates its signing keys', async () => {
+    await expectStatus((await signInAs('alice')).res, 303); // JWKS cached
+    const oldKids = idpA.keyIds();
+    await idpA.rotateKeys();
+    expect(idpA.keyIds()).not.toEqual(oldKids);
+    await expectStatus((await signInAs('alice')).res, 303);
+  });
 });

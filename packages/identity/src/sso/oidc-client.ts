@@ -104,6 +104,9 @@ export async function clientConfiguration(
     secret ? oidc.ClientSecretBasic(secret) : oidc.None(),
   );
   config.timeout = HTTP_TIMEOUT_SECONDS;
+  // Code-flow ID tokens arrive over TLS from the token endpoint, so OIDC lets clients skip
+  // their signature; we check it anyway (against the IdP's JWKS), as the issue asks.
+  oidc.enableNonRepudiationChecks(config);
   if (deps.allowInsecureIssuers) oidc.allowInsecureRequests(config);
   const cachedJwks = await deps.redis.get(jwksKey(deps, tenantId, connection));
   if (cachedJwks) oidc.setJwksCache(config, JSON.parse(cachedJwks) as oidc.ExportedJWKSCache);
