@@ -249,10 +249,17 @@ async function signIn(
   return result;
 }
 
+/** openid-client wraps oauth4webapi's precise error in a generic one; the cause says what. */
+function innerMessage(error: unknown): string {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  if (cause instanceof Error) return cause.message;
+  return error instanceof Error ? error.message : '';
+}
+
 function reasonOf(error: unknown) {
   if (error instanceof oidc.AuthorizationResponseError) return 'idp_error' as const;
   if (error instanceof oidc.ResponseBodyError) return 'token_exchange_failed' as const;
-  const message = error instanceof Error ? error.message : '';
+  const message = innerMessage(error);
   if (message.includes('"iss" (issuer) response parameter')) return 'issuer_mismatch' as const;
   if (message.includes('"alg"')) return 'unexpected_alg' as const;
   if (message.includes('"nonce"')) return 'nonce_mismatch' as const;
@@ -262,10 +269,8 @@ function reasonOf(error: unknown) {
 
 function detailOf(error: unknown): string {
   if (error instanceof oidc.AuthorizationResponseError || error instanceof oidc.ResponseBodyError) {
-    return `${error.error}${error.error_description ? `: ${error.error_description}` : ''}`.slice(
-      0,
-      300,
-    );
+    const description = error.error_description ? `: ${error.error_description}` : '';
+    return `${error.error}${description}`.slice(0, 300);
   }
-  return error instanceof Error ? error.message.slice(0, 300) : 'unknown';
+  return innerMessage(error).slice(0, 300) || 'unknown';
 }
