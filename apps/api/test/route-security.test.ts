@@ -1,3 +1,4 @@
+import { startTestIdp, type TestIdp } from '@tenantkit/testing/idp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ApiClient,
@@ -26,16 +27,23 @@ let acme: TestTenant;
 let globex: TestTenant;
 let powerless: ApiClient;
 let operations: Operation[];
+/** A real OpenID Provider, so creating an SSO connection (which runs discovery) succeeds. */
+let idp: TestIdp;
 
 const BODIES: Record<string, unknown> = {
   '/v1/projects': { name: 'Security check' },
   '/v1/projects/{projectId}': { name: 'Renamed' },
   '/v1/projects/{projectId}/tasks': { title: 'Security check' },
   '/v1/projects/{projectId}/tasks/{taskId}': { done: true },
+  '/v1/sso/connections/{connectionId}': { name: 'Renamed' },
+  '/v1/sso/email-domains': { domain: 'security-check.test' },
+  '/v1/sso/policy': { ssoRequired: false },
 };
 
 beforeAll(async () => {
   fx = await createApiFixture();
+  idp = await startTestIdp();
+  BODIES['/v1/sso/connections'] = { name: 'Security check', issuer: idp.issuer, clientId: 'sec' };
   [acme, globex] = await Promise.all([
     fx.tenant('dedicated', 'acme'),
     fx.tenant('pooled', 'globex'),
@@ -59,13 +67,29 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fx?.close();
+  await idp?.close();
 });
 
 /** A concrete URL for an operation, with fresh resources of acme's, so a DELETE harms nothing. */
 async function concrete(op: Operation): Promise<string> {
   const project = await createProject(acme.client);
   const task = await createTask(acme.client, project.id);
-  return op.path.replace('{projectId}', project.id).replace('{taskId}', task.id);
+  let url = op.path.replace('{projectId}', project.id).replace('{taskId}', task.id);
+  if (url.includes('{connectionId}')) {
+    const connection = await json<{ id: string }>(
+      await acme.client.post('/v1/sso/connections', BODIES['/v1/sso/connections']),
+      201,
+    );
+    url = url.replace('{connectionId}', connection.id);
+  }
+  if (url.includes('{domain}')) {
+    await json(
+      await acme.client.post('/v1/sso/email-domains', { domain: 'security-check.test' }),
+      201,
+    );
+    url = url.replace('{domain}', 'security-check.test');
+  }
+  return url;
 }
 
 function send(client: ApiClient, op: Operation, url: string) {

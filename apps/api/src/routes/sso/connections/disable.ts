@@ -3,7 +3,7 @@ import { setSsoConnectionEnabled } from '@tenantkit/identity';
 import { requirePermission } from '../../../auth/require-permission.ts';
 import { ssoContext } from '../../../auth/sso-context.ts';
 import type { ApiDeps } from '../../../deps.ts';
-import { commonErrors } from '../../shared.ts';
+import { commonErrors, EmptyActionBody } from '../../shared.ts';
 import { ConnectionParams, ConnectionSchema, connectionBody } from './schemas.ts';
 
 export const route = createRoute({
@@ -13,7 +13,7 @@ export const route = createRoute({
   path: '/{connectionId}/disable',
   tags: ['sso'],
   summary: 'Disable an OIDC connection: sign-ins through it stop at once',
-  request: { params: ConnectionParams },
+  request: { params: ConnectionParams, body: EmptyActionBody },
   responses: {
     200: { description: 'Disabled', content: { 'application/json': { schema: ConnectionSchema } } },
     ...commonErrors,

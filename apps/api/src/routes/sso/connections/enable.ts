@@ -3,7 +3,7 @@ import { setSsoConnectionEnabled } from '@tenantkit/identity';
 import { requirePermission } from '../../../auth/require-permission.ts';
 import { ssoContext } from '../../../auth/sso-context.ts';
 import type { ApiDeps } from '../../../deps.ts';
-import { commonErrors } from '../../shared.ts';
+import { commonErrors, EmptyActionBody } from '../../shared.ts';
 import { ConnectionParams, ConnectionSchema, connectionBody } from './schemas.ts';
 
 export const route = createRoute({
@@ -13,7 +13,7 @@ export const route = createRoute({
   path: '/{connectionId}/enable',
   tags: ['sso'],
   summary: 'Enable an OIDC connection: members of its domains can sign in through it',
-  request: { params: ConnectionParams },
+  request: { params: ConnectionParams, body: EmptyActionBody },
   responses: {
     200: { description: 'Enabled', content: { 'application/json': { schema: ConnectionSchema } } },
     ...commonErrors,

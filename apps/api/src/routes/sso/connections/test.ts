@@ -3,7 +3,7 @@ import { testSsoConnection } from '@tenantkit/identity';
 import { requirePermission } from '../../../auth/require-permission.ts';
 import { ssoContext } from '../../../auth/sso-context.ts';
 import type { ApiDeps } from '../../../deps.ts';
-import { commonErrors } from '../../shared.ts';
+import { commonErrors, EmptyActionBody } from '../../shared.ts';
 import { ConnectionParams } from './schemas.ts';
 
 const TestResultSchema = z
@@ -25,7 +25,7 @@ export const route = createRoute({
   path: '/{connectionId}/test',
   tags: ['sso'],
   summary: 'Run discovery now and report what would stop sign-ins',
-  request: { params: ConnectionParams },
+  request: { params: ConnectionParams, body: EmptyActionBody },
   responses: {
     200: { description: 'Result', content: { 'application/json': { schema: TestResultSchema } } },
     ...commonErrors,

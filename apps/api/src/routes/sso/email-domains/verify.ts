@@ -3,7 +3,7 @@ import { verifySsoEmailDomain } from '@tenantkit/identity';
 import { requirePermission } from '../../../auth/require-permission.ts';
 import { domainProver, ssoContext } from '../../../auth/sso-context.ts';
 import type { ApiDeps } from '../../../deps.ts';
-import { commonErrors } from '../../shared.ts';
+import { commonErrors, EmptyActionBody } from '../../shared.ts';
 import { DomainParams, domainBody, EmailDomainSchema } from './schemas.ts';
 
 const VerifyResultSchema = EmailDomainSchema.extend({
@@ -21,7 +21,7 @@ export const route = createRoute({
   path: '/{domain}/verify',
   tags: ['sso'],
   summary: "Look up the domain's _tenantkit-challenge TXT record now",
-  request: { params: DomainParams },
+  request: { params: DomainParams, body: EmptyActionBody },
   responses: {
     200: {
       description: 'The check ran; `check` says whether the record was found',
