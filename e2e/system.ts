@@ -32,7 +32,12 @@ export interface RunningSystem {
  * The platform as a user meets it: a fresh database seeded from `tenants/`, the api on a real
  * port, and a headless Chromium. The browser is Debian's (`CHROMIUM_PATH`); nothing is downloaded.
  */
-export async function startSystem(): Promise<RunningSystem> {
+export async function startSystem({
+  env = {},
+}: {
+  /** Extra api configuration, e.g. `DNS_RESOLVERS` of a test DNS server. */
+  env?: Record<string, string>;
+} = {}): Promise<RunningSystem> {
   const db: TestDatabase = await createTestDatabase();
   const redis: TestRedis = await createTestRedis();
   const config = loadApiConfig({
@@ -42,6 +47,7 @@ export async function startSystem(): Promise<RunningSystem> {
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
+    ...env,
   });
   for (const manifest of await readTenantManifests(tenantsDir)) {
     await seedDemoTenant({

@@ -18,6 +18,7 @@ import { signOut } from '../../auth/sign-out.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { AccountPage } from '../../pages/account.tsx';
 import { LoginPage } from '../../pages/login.tsx';
+import { listUserRoles } from './roles.ts';
 
 const PAGE_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
@@ -69,7 +70,7 @@ export function registerPages(app: Hono, deps: ApiDeps, limits: LoginLimits): vo
     if (!principal) return c.redirect('/login', 303);
     const tenant = c.get('tenant');
     const { users } = schema;
-    const [user, sessions] = await withTenant(
+    const [user, sessions, roles] = await withTenant(
       deps.db,
       tenant.id,
       async (tx) =>
@@ -81,6 +82,7 @@ export function registerPages(app: Hono, deps: ApiDeps, limits: LoginLimits): vo
               .where(and(eq(users.tenantId, tenant.id), eq(users.id, principal.id)))
           )[0],
           await listUserSessions(tx, tenant, principal.id),
+          await listUserRoles(tx, tenant.id, principal.id),
         ] as const,
     );
     return c.html(
@@ -88,6 +90,7 @@ export function registerPages(app: Hono, deps: ApiDeps, limits: LoginLimits): vo
         workspace={tenant.name}
         email={user?.email ?? ''}
         permissions={[...principal.permissions].sort()}
+        roles={roles}
         currentSessionId={principal.sessionId}
         sessions={sessions}
       />,
