@@ -20,7 +20,7 @@ beforeAll(async () => {
     ],
   });
   system = await startSystem({
-    env: { DNS_RESOLVERS: dns.server, SSO_ALLOW_INSECURE_ISSUERS: 'true' },
+    env: { DNS_RESOLVERS: dns.server, SSO_HTTP_ISSUERS: 'true' },
   });
 });
 
@@ -33,7 +33,7 @@ afterAll(async () => {
 async function configureSso(owner: Page, acmeUrl: string): Promise<void> {
   // In-page fetch from the API reference (its CSP allows connect-src 'self'; the console pages
   // allow no scripts): same origin, the owner's cookie, as "try it" in /docs would send.
-  await owner.goto(`${acmeUrl}/docs`);
+  await owner.goto(`${acmeUrl}/docs`, { waitUntil: 'commit' });
   const call = async (path: string, data: unknown) => {
     const res = await owner.evaluate(
       async ([url, body]) => {

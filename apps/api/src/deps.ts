@@ -20,7 +20,7 @@ export interface ApiDeps {
   keyRing: KeyRing;
   /** Answers domain-ownership checks (`DNS_RESOLVERS`; tests point it at their own server). */
   dnsResolver: TxtResolver;
-  /** SSO issuers on plain http, loopback only (`SSO_ALLOW_INSECURE_ISSUERS`; tests, local). */
+  /** SSO issuers on plain http, loopback only (`SSO_HTTP_ISSUERS`; tests, local). */
   ssoAllowInsecureIssuers?: boolean;
 }
 
