@@ -309,3 +309,19 @@ describe('"SSO required"', () => {
     });
   });
 });
+
+describe('starting SSO sign-ins', () => {
+  it('is rate limited per client address', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i += 1) {
+      const res = await acme.anonymous.get(`/auth/sso/start?email=someone${i}%40nowhere.test`);
+      statuses.push(res.status);
+      if (res.status === 429) {
+        await expectProblem(res, 429, 'rate-limited');
+        expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+      }
+    }
+    expect(statuses.slice(0, 30).every((s) => s === 404)).toBe(true);
+    expect(statuses[30]).toBe(429);
+  });
+});

@@ -1,12 +1,16 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 import { type DomainError, isUuid } from '@tenantkit/db';
+import { HttpProblem, RateLimiter, type RateLimitPolicy, rateLimitHeaders } from '@tenantkit/http';
 import { startSsoSignIn } from '@tenantkit/identity';
 import type { Context, Hono } from 'hono';
 import { ensureSsoBrowserKey, wantsHtml } from '../../../auth/sso-browser.ts';
 import { publicOrigin, ssoContext } from '../../../auth/sso-context.ts';
 import type { ApiDeps } from '../../../deps.ts';
+import { clientAddress } from '../../../middleware/client-address.ts';
 import { LoginPage } from '../../../pages/login.tsx';
+
+const START_PER_IP: RateLimitPolicy = { limit: 30, windowSeconds: 60, burst: 30 };
 
 /**
  * Starts an SSO sign-in and sends the browser to the IdP. GET `?connection=<id>` picks a
@@ -14,11 +18,40 @@ import { LoginPage } from '../../../pages/login.tsx';
  * picks it by the email's verified domain (home-realm discovery from the login page).
  */
 export function register(app: Hono, deps: ApiDeps): void {
+  // Each start stores a state for ten minutes: bound per client address, like password sign-in.
+  const limiter = new RateLimiter({
+    redis: deps.redis,
+    prefix: `${deps.keyPrefix}rl:`,
+    timeoutMs: 1_000,
+  });
+  const checkLimit = async (c: Context) => {
+    const result = await limiter
+      .limit(`sso-start-ip:${clientAddress(c) ?? 'unknown'}`, START_PER_IP)
+      .catch(() => {
+        throw new HttpProblem({
+          status: 503,
+          slug: 'unavailable',
+          headers: { 'Retry-After': '5' },
+        });
+      });
+    if (!result.allowed) {
+      throw new HttpProblem({
+        status: 429,
+        slug: 'rate-limited',
+        detail: 'Too many sign-in attempts. Try again later.',
+        headers: {
+          'Retry-After': String(result.retryAfterSeconds),
+          ...rateLimitHeaders('sso-start-ip', START_PER_IP, result),
+        },
+      });
+    }
+  };
   const start = async (
     c: Context,
     input: { connection?: string; email?: string; returnTo?: string },
     viaForm = false,
   ) => {
+    await checkLimit(c);
     try {
       const { authorizationUrl } = await startSsoSignIn({
         ctx: ssoContext(c, deps),
