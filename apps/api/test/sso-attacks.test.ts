@@ -140,6 +140,22 @@ describe('the SSO callback refuses', () => {
     await expectRefused(await callback(fresh, reused), 'token_exchange_failed', before, 401, fresh);
   });
 
+  it('an expired code', async () => {
+    const slow = await startTestIdp({ codeTtlSeconds: 1 });
+    try {
+      slow.setAccount({ login: 'alice', email: 'alice@acme.test' });
+      const conn = await connectIdp(acme, slow, { jitEnabled: true });
+      const b = browser();
+      const back = await authorizeAtIdp(b, start(conn), 'alice');
+      // Let the code outlive its one second at the IdP.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const before = (await failures()).length;
+      await expectRefused(await callback(b, back), 'token_exchange_failed', before, 401, b);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('an email outside the connection’s verified domains (no member is created)', async () => {
     const b = browser();
     const back = await authorizeAtIdp(b, start(connA), 'mallory');

@@ -131,8 +131,11 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
  */
 export async function startTestIdp({
   accounts = [],
+  codeTtlSeconds = 60,
 }: {
   accounts?: TestIdpAccount[];
+  /** Lifetime of authorization codes (short ones let tests see a code expire). */
+  codeTtlSeconds?: number;
 } = {}): Promise<TestIdp> {
   const people = new Map<string, TestIdpAccount>();
   const setAccount = (a: TestIdpAccount) => people.set(a.sub ?? a.login, a);
@@ -183,7 +186,7 @@ export async function startTestIdp({
       cookies: { keys: ['test-idp-cookie-key'] },
       ttl: {
         AccessToken: 600,
-        AuthorizationCode: 60,
+        AuthorizationCode: codeTtlSeconds,
         Grant: 3600,
         IdToken: 600,
         Interaction: 600,
