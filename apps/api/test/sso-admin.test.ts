@@ -312,16 +312,17 @@ describe('"SSO required"', () => {
 
 describe('starting SSO sign-ins', () => {
   it('is rate limited per client address', async () => {
-    const statuses: number[] = [];
-    for (let i = 0; i < 31; i += 1) {
-      const res = await acme.anonymous.get(`/auth/sso/start?email=someone${i}%40nowhere.test`);
-      statuses.push(res.status);
-      if (res.status === 429) {
-        await expectProblem(res, 429, 'rate-limited');
-        expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
-      }
-    }
-    expect(statuses.slice(0, 30).every((s) => s === 404)).toBe(true);
-    expect(statuses[30]).toBe(429);
+    // 60 at once against a burst of 30 (refilling one per 2 s): some must be refused, however
+    // slowly the machine serves them.
+    const responses = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        acme.anonymous.get(`/auth/sso/start?email=someone${i}%40nowhere.test`),
+      ),
+    );
+    const limited = responses.filter((res) => res.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(responses.every((res) => res.status === 404 || res.status === 429)).toBe(true);
+    await expectProblem(limited[0] as Response, 429, 'rate-limited');
+    expect(limited[0]?.headers.get('retry-after')).toMatch(/^\d+$/);
   });
 });

@@ -249,3 +249,18 @@ describe('starting a sign-in refuses', () => {
     await expectProblem(res, 404, 'not-found');
   });
 });
+
+describe('browsers', () => {
+  it('see a sign-in page naming the reason instead of a problem document', async () => {
+    const res = await fx.app.request(
+      `/auth/sso/callback/${connA.connectionId}?state=${'x'.repeat(43)}&code=abc`,
+      { headers: { host: acme.host, accept: 'text/html' } },
+    );
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const page = await res.text();
+    expect(page).toContain('Single sign-on failed');
+    expect(page).toContain('unknown, expired or was already used');
+    expect((await failures()).at(-1)?.reason).toBe('unknown_state');
+  });
+});

@@ -156,6 +156,34 @@ describe('SSO sign-in', () => {
     expect((await lastAudit('sso.login.succeeded'))?.data).toMatchObject({ outcome: 'linked' });
   });
 
+  it('the login form\'s "Continue with SSO" gets a same-origin page that moves on to the IdP', async () => {
+    const res = await fx.app.request('/auth/sso/start', {
+      method: 'POST',
+      headers: {
+        host: acme.host,
+        accept: 'text/html',
+        origin: `http://${acme.host}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'email=alice%40acme.test&password=',
+    });
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    expect(page).toContain('http-equiv="refresh"');
+    expect(page).toContain(`${idpA.issuer}/auth?`);
+    // From another site, the same form is refused (login CSRF).
+    const foreign = await fx.app.request('/auth/sso/start', {
+      method: 'POST',
+      headers: {
+        host: acme.host,
+        origin: 'https://evil.example',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'email=alice%40acme.test',
+    });
+    await expectProblem(foreign, 403, 'cross-site-request');
+  });
+
   it('answers sso-not-configured for an email domain no connection claims', async () => {
     const browser = new TestBrowser(fx.app, acme.host);
     await expectProblem(

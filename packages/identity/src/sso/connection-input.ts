@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { schema, type TenantTx } from '@tenantkit/db';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Permission } from '../rbac/index.ts';
@@ -37,6 +38,12 @@ export function normalizeIssuer(value: string, allowInsecure: boolean): string {
   const insecureOk = allowInsecure && url.protocol === 'http:' && LOOPBACK.has(url.hostname);
   if (url.protocol !== 'https:' && !insecureOk) {
     throw new InvalidSsoConnectionError('issuer', 'issuer must be an https URL');
+  }
+  // The server fetches from the issuer: outside tests, never from loopback or bare addresses
+  // (a first line against SSRF; resolved-address pinning is future work, see ADR 0009).
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (!insecureOk && (isIP(host) !== 0 || host === 'localhost' || host.endsWith('.localhost'))) {
+    throw new InvalidSsoConnectionError('issuer', 'issuer must be a public DNS name');
   }
   if (url.search || url.hash || url.username || url.password) {
     throw new InvalidSsoConnectionError('issuer', 'issuer must not have a query, fragment or user');

@@ -10,60 +10,20 @@ import {
   normalizeScopes,
   type SsoConnectionInput,
 } from './connection-input.ts';
+import { connectionView, type SsoConnectionView } from './connection-view.ts';
 import type { SsoContext } from './context.ts';
 import {
   EmailDomainClaimedError,
   EmailDomainNotVerifiedError,
   SsoConnectionNotFoundError,
 } from './errors.ts';
-import {
-  clientSecretAad,
-  discoverIssuer,
-  forgetConnectionCaches,
-  serverMetadata,
-} from './oidc-client.ts';
+import { clientSecretAad, discoverIssuer, forgetConnectionCaches } from './oidc-client.ts';
 
 const { ssoConnections, ssoEmailDomains } = schema;
 export type SsoConnectionRow = typeof ssoConnections.$inferSelect;
+export { connectionView, type SsoConnectionView } from './connection-view.ts';
 
-/** A connection as routes show it: everything but the secret, which is only said to be set. */
-export interface SsoConnectionView {
-  id: string;
-  name: string;
-  issuer: string;
-  clientId: string;
-  clientSecretSet: boolean;
-  scopes: string[];
-  idTokenAlg: string;
-  claims: { email: string; name: string; groups: string };
-  groupRoles: Record<string, string[]>;
-  jitEnabled: boolean;
-  emailDomains: string[];
-  enabled: boolean;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export function connectionView(row: SsoConnectionRow): SsoConnectionView {
-  return {
-    id: row.id,
-    name: row.name,
-    issuer: row.issuer,
-    clientId: row.clientId,
-    clientSecretSet: row.clientSecret !== null,
-    scopes: row.scopes,
-    idTokenAlg: row.idTokenAlg,
-    claims: { email: row.claimEmail, name: row.claimName, groups: row.claimGroups },
-    groupRoles: row.groupRoles,
-    jitEnabled: row.jitEnabled,
-    emailDomains: row.emailDomains,
-    enabled: row.enabled,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  };
-}
-
-function permissionsOf(ctx: SsoContext) {
+export function permissionsOf(ctx: SsoContext) {
   const permissions = ctx.permissions ?? new Set();
   assertPermitted(permissions, ['sso:manage']);
   return permissions;
@@ -310,69 +270,6 @@ export async function deleteSsoConnection({
     return deleted;
   });
   await forgetConnectionCaches(deps, tenant.id, removed);
-}
-
-export interface SsoConnectionTestResult {
-  ok: boolean;
-  problems: string[];
-  issuer: string;
-  authorizationEndpoint?: string;
-  tokenEndpoint?: string;
-  jwksUri?: string;
-  idTokenAlgsSupported?: string[];
-}
-
-/**
- * Runs discovery afresh (refreshing the cache) and reports what would stop sign-ins: an
- * unreachable issuer, a document naming another issuer, no PKCE S256, or an ID-token algorithm
- * the IdP does not offer.
- */
-export async function testSsoConnection({
-  ctx,
-  input,
-}: {
-  ctx: SsoContext;
-  input: { connectionId: string };
-}): Promise<SsoConnectionTestResult> {
-  permissionsOf(ctx);
-  const { deps, tenant } = ctx;
-  const row = await withTenant(deps.db, tenant.id, (tx) =>
-    findConnection(tx, tenant.id, input.connectionId),
-  );
-  if (!row) throw new SsoConnectionNotFoundError();
-  const problems: string[] = [];
-  let result: SsoConnectionTestResult = { ok: false, problems, issuer: row.issuer };
-  try {
-    const metadata = await serverMetadata(deps, tenant.id, row, { refresh: true });
-    result = {
-      ...result,
-      authorizationEndpoint: metadata.authorization_endpoint,
-      tokenEndpoint: metadata.token_endpoint,
-      jwksUri: metadata.jwks_uri,
-      idTokenAlgsSupported: metadata.id_token_signing_alg_values_supported,
-    };
-    if (!metadata.authorization_endpoint) problems.push('no authorization_endpoint');
-    if (!metadata.token_endpoint) problems.push('no token_endpoint');
-    if (!metadata.jwks_uri) problems.push('no jwks_uri');
-    const pkce = metadata.code_challenge_methods_supported;
-    if (pkce && !pkce.includes('S256')) problems.push('the IdP does not offer PKCE S256');
-    const algs = metadata.id_token_signing_alg_values_supported;
-    if (algs && !algs.includes(row.idTokenAlg)) {
-      problems.push(`the IdP does not sign ID tokens with ${row.idTokenAlg}`);
-    }
-  } catch (error) {
-    problems.push(error instanceof Error ? error.message : 'discovery failed');
-  }
-  result.ok = problems.length === 0;
-  await withTenant(deps.db, tenant.id, (tx) =>
-    appendAuditEvent(tx, tenant, ctx.actor, {
-      action: 'sso.connection.tested',
-      targetType: 'sso_connection',
-      targetId: row.id,
-      data: { ok: result.ok, problems },
-    }),
-  );
-  return result;
 }
 
 function auditShape(row: SsoConnectionRow) {

@@ -1,14 +1,13 @@
 export type { SsoConnectionInput } from './connection-input.ts';
+export { type SsoConnectionTestResult, testSsoConnection } from './connection-test.ts';
 export {
   connectionView,
   createSsoConnection,
   deleteSsoConnection,
   getSsoConnection,
   listSsoConnections,
-  type SsoConnectionTestResult,
   type SsoConnectionView,
   setSsoConnectionEnabled,
-  testSsoConnection,
   updateSsoConnection,
 } from './connections.ts';
 export type { SsoContext, SsoDeps } from './context.ts';

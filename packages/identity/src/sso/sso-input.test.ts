@@ -41,6 +41,10 @@ describe('normalizeIssuer', () => {
       'https://user:pw@login.acme.com',
       'http://login.acme.com',
       'ftp://login.acme.com',
+      'https://10.0.0.5',
+      'https://[::1]:8443',
+      'https://169.254.169.254/latest',
+      'https://idp.localhost',
       'not a url',
     ]) {
       expect(() => normalizeIssuer(value, true), value).toThrow();

@@ -1,7 +1,13 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 import { type DomainError, isUuid } from '@tenantkit/db';
-import { HttpProblem, RateLimiter, type RateLimitPolicy, rateLimitHeaders } from '@tenantkit/http';
+import {
+  HttpProblem,
+  PROBLEM_KIND_STATUS,
+  RateLimiter,
+  type RateLimitPolicy,
+  rateLimitHeaders,
+} from '@tenantkit/http';
 import { startSsoSignIn } from '@tenantkit/identity';
 import type { Context, Hono } from 'hono';
 import { ensureSsoBrowserKey, wantsHtml } from '../../../auth/sso-browser.ts';
@@ -76,7 +82,7 @@ export function register(app: Hono, deps: ApiDeps): void {
           error={domainError.message}
           email={input.email}
         />,
-        domainError.problemKind === 'not_found' ? 404 : 400,
+        PROBLEM_KIND_STATUS[domainError.problemKind] as 400 | 403 | 404,
       );
     }
   };
