@@ -156,6 +156,17 @@ describe('the SSO callback refuses', () => {
     }
   });
 
+  it('an IdP that went away mid-flow (503, audited)', async () => {
+    const gone = await startTestIdp();
+    gone.setAccount({ login: 'alice', email: 'alice@acme.test' });
+    const conn = await connectIdp(acme, gone, { jitEnabled: true });
+    const b = browser();
+    const back = await authorizeAtIdp(b, start(conn), 'alice');
+    await gone.close();
+    const before = (await failures()).length;
+    await expectRefused(await callback(b, back), 'idp_unavailable', before, 503, b);
+  });
+
   it('an email outside the connection’s verified domains (no member is created)', async () => {
     const b = browser();
     const back = await authorizeAtIdp(b, start(connA), 'mallory');

@@ -94,7 +94,8 @@ export type SsoFailureReason =
   | 'email_domain_not_allowed'
   | 'no_account'
   | 'identity_conflict'
-  | 'member_deactivated';
+  | 'member_deactivated'
+  | 'idp_unavailable';
 
 const MESSAGES: Record<SsoFailureReason, string> = {
   unknown_state: 'This sign-in link is unknown, expired or was already used. Start again.',
@@ -113,13 +114,14 @@ const MESSAGES: Record<SsoFailureReason, string> = {
   no_account: 'There is no member with this email, and this connection does not create members.',
   identity_conflict: 'This member is already linked to another account of this identity provider.',
   member_deactivated: 'This member is deactivated.',
+  idp_unavailable: 'The identity provider could not be reached. Try again in a moment.',
 };
 
 /** Every refused SSO callback: the reason is in the problem and in the audit log. */
 export class SsoSignInError extends DomainError {
   constructor(
     readonly reason: SsoFailureReason,
-    status: 'unauthorized' | 'forbidden' = 'unauthorized',
+    status: 'unauthorized' | 'forbidden' | 'unavailable' = 'unauthorized',
     /** Details for the audit log only (never in the problem). */
     readonly auditData: Record<string, unknown> = {},
   ) {

@@ -9,6 +9,7 @@ import { findConnection, type SsoConnectionRow } from './connections.ts';
 import type { SsoContext } from './context.ts';
 import {
   SsoConnectionNotFoundError,
+  SsoDiscoveryError,
   SsoNotConfiguredError,
   SsoSignInError,
   UnsafeReturnToError,
@@ -151,7 +152,10 @@ async function complete(
   );
   if (!connection?.enabled) throw new SsoSignInError('connection_disabled', 'forbidden');
 
-  const config = await clientConfiguration(deps, tenant.id, connection);
+  const config = await clientConfiguration(deps, tenant.id, connection).catch((error) => {
+    if (!(error instanceof SsoDiscoveryError)) throw error;
+    throw new SsoSignInError('idp_unavailable', 'unavailable', { detail: error.message });
+  });
   const callbackUrl = new URL(flow.redirectUri);
   callbackUrl.search = input.params.toString();
   let claims: oidc.IDToken;
@@ -167,7 +171,9 @@ async function complete(
     claims = idClaims;
   } catch (error) {
     if (error instanceof SsoSignInError) throw error;
-    throw new SsoSignInError(reasonOf(error), 'unauthorized', { detail: detailOf(error) });
+    const reason = reasonOf(error);
+    const status = reason === 'idp_unavailable' ? 'unavailable' : 'unauthorized';
+    throw new SsoSignInError(reason, status, { detail: detailOf(error) });
   } finally {
     await saveJwksCache(deps, tenant.id, connection, config);
   }
@@ -259,6 +265,10 @@ function innerMessage(error: unknown): string {
 function reasonOf(error: unknown) {
   if (error instanceof oidc.AuthorizationResponseError) return 'idp_error' as const;
   if (error instanceof oidc.ResponseBodyError) return 'token_exchange_failed' as const;
+  // fetch() failing (connection refused, DNS) or openid-client's timeout.
+  if (error instanceof TypeError || (error instanceof Error && error.name === 'TimeoutError')) {
+    return 'idp_unavailable' as const;
+  }
   const message = innerMessage(error);
   if (message.includes('"iss" (issuer) response parameter')) return 'issuer_mismatch' as const;
   if (message.includes('"alg"')) return 'unexpected_alg' as const;
