@@ -7,7 +7,6 @@ import {
   createApiFixture,
   expectProblem,
   expectStatus,
-  json,
   type TestTenant,
 } from './helpers.ts';
 import {
@@ -27,15 +26,13 @@ let fx: ApiFixture;
 let dns: TestDnsServer;
 let acme: TestTenant;
 let idpA: TestIdp;
-let idpB: TestIdp;
 let connA: SsoSetup;
-let connB: SsoSetup;
 
 beforeAll(async () => {
   dns = await startTestDnsServer();
   fx = await createApiFixture({ dnsServers: [dns.server] });
   acme = await fx.tenant('dedicated', 'acme');
-  [idpA, idpB] = await Promise.all([startTestIdp(), startTestIdp()]);
+  idpA = await startTestIdp();
   idpA.setAccount({
     login: 'alice',
     email: 'alice@acme.test',
@@ -44,19 +41,17 @@ beforeAll(async () => {
   });
   idpA.setAccount({ login: 'bob', email: 'Bob@Acme.test', groups: [] });
   idpA.setAccount({ login: 'mallory', email: 'mallory@evil.test', groups: ['admins'] });
-  idpB.setAccount({ login: 'brenda', email: 'brenda@b-corp.test', groups: [] });
   await proveDomain(acme.client, dns, 'acme.test');
   connA = await connectIdp(acme, idpA, {
     emailDomains: ['acme.test'],
     jitEnabled: true,
     groupRoles: { engineering: ['member'], admins: ['admin'], auditors: ['viewer'] },
   });
-  connB = await connectIdp(acme, idpB, { jitEnabled: true });
 });
 
 afterAll(async () => {
   await fx?.close();
-  await Promise.all([idpA?.close(), idpB?.close(), dns?.close()]);
+  await Promise.all([idpA?.close(), dns?.close()]);
 });
 
 const startA = () => `/auth/sso/start?connection=${connA.connectionId}`;
