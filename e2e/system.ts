@@ -35,7 +35,7 @@ export interface RunningSystem {
 export async function startSystem({
   env = {},
 }: {
-  /** Extra configuration, e.g. `SMTP_URL` of a test SMTP server. */
+  /** Extra api configuration, e.g. `SMTP_URL` of a test SMTP server or `DNS_RESOLVERS`. */
   env?: Record<string, string>;
 } = {}): Promise<RunningSystem> {
   const db: TestDatabase = await createTestDatabase();

@@ -30,6 +30,7 @@ import { registerProjectRoutes } from './routes/projects/index.ts';
 import { registerRoleBindingRoutes } from './routes/role-bindings/index.ts';
 import { registerRoleRoutes } from './routes/roles/index.ts';
 import { registerSecuritySettingsRoutes } from './routes/security-settings/index.ts';
+import { registerSsoRoutes } from './routes/sso/index.ts';
 import { registerDocsRoutes } from './routes/system/docs.ts';
 import { type Lifecycle, registerHealthRoutes } from './routes/system/health.ts';
 import { registerTaskRoutes } from './routes/tasks/index.ts';
@@ -127,6 +128,8 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
   const domains = new OpenAPIHono({ defaultHook: validationHook });
   registerDomainRoutes(domains, deps);
   app.route('/v1/domains', domains);
+
+  registerSsoRoutes(app, deps);
 
   registerDocsRoutes(app);
   return app;

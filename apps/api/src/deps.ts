@@ -27,6 +27,8 @@ export interface ApiDeps {
   domainRouting?: RoutingTarget;
   /** Verification window, backoff, per-plan domain limits; defaults from packages/domains. */
   domainPolicy?: DomainPolicy;
+  /** SSO issuers on plain http, loopback only (`SSO_HTTP_ISSUERS`; tests, local). */
+  ssoAllowInsecureIssuers?: boolean;
 }
 
 declare module 'hono' {

@@ -73,6 +73,7 @@ export async function startApi({
       addresses: config.domains.apexAddresses,
     },
     domainPolicy: { ...defaultDomainPolicy, verifyWindowMs: config.domains.verifyWindowMs },
+    ssoAllowInsecureIssuers: config.ssoAllowInsecureIssuers,
   };
   const lifecycle = { draining: false };
   const app = createApp(deps, lifecycle);

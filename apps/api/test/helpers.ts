@@ -146,6 +146,8 @@ export async function createApiFixture(options: AppOptions = {}): Promise<ApiFix
       keyRing,
       dnsResolver: createDnsResolver(opts.dnsServers ?? [UNREACHABLE_DNS]),
       mail,
+      // Test IdPs (packages/testing) run on plain http on loopback.
+      ssoAllowInsecureIssuers: true,
     };
     const lifecycle = opts.lifecycle ?? { draining: false };
     return { app: createApp(deps, lifecycle), deps, lifecycle };

@@ -1,4 +1,6 @@
 import { ALL_PERMISSIONS, BUILTIN_ROLES } from '@tenantkit/identity';
+import { startTestIdp, type TestIdp } from '@tenantkit/testing/idp';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { concreteAdminTarget } from './admin-helpers.ts';
 import {
@@ -29,6 +31,8 @@ let acme: TestTenant;
 let globex: TestTenant;
 let powerless: ApiClient;
 let operations: Operation[];
+/** A real OpenID Provider, so creating an SSO connection (which runs discovery) succeeds. */
+let idp: TestIdp;
 
 const BODIES: Record<string, unknown> = {
   '/v1/projects': { name: 'Security check' },
@@ -38,6 +42,9 @@ const BODIES: Record<string, unknown> = {
   '/v1/api-keys': { name: 'Security check', scopes: ['projects:read'] },
   '/v1/service-clients': { name: 'Security check', scopes: ['projects:read'] },
   '/v1/domains': { hostname: 'security-check.example.com' },
+  '/v1/sso/connections/{connectionId}': { name: 'Renamed' },
+  '/v1/sso/email-domains': { domain: 'security-check.test' },
+  '/v1/sso/policy': { ssoRequired: false },
 };
 /** An existing custom domain of acme's for /v1/domains/{hostname} (a removed one still reads). */
 const SECURITY_HOSTNAME = 'existing.security-check.example.com';
@@ -46,6 +53,8 @@ const VERIFY_HOSTNAME = 'verify.security-check.example.com';
 
 beforeAll(async () => {
   fx = await createApiFixture();
+  idp = await startTestIdp();
+  BODIES['/v1/sso/connections'] = { name: 'Security check', issuer: idp.issuer, clientId: 'sec' };
   [acme, globex] = await Promise.all([
     fx.tenant('dedicated', 'acme'),
     fx.tenant('pooled', 'globex'),
@@ -74,6 +83,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fx?.close();
+  await idp?.close();
 });
 
 interface Target {
@@ -106,6 +116,20 @@ async function concrete(op: Operation): Promise<Target> {
   if (op.path === '/v1/domains' && op.method === 'POST') {
     hostnames += 1;
     return { url: path, body: { hostname: `new${hostnames}.${SECURITY_HOSTNAME}` } };
+  }
+  if (path.includes('{connectionId}')) {
+    const connection = await json<{ id: string }>(
+      await acme.client.post('/v1/sso/connections', BODIES['/v1/sso/connections']),
+      201,
+    );
+    path = path.replace('{connectionId}', connection.id);
+  }
+  if (path.includes('{domain}')) {
+    await json(
+      await acme.client.post('/v1/sso/email-domains', { domain: 'security-check.test' }),
+      201,
+    );
+    path = path.replace('{domain}', 'security-check.test');
   }
   if (path.includes('{keyId}')) {
     const key = await createApiKey(acme.client, { scopes: ['projects:read'] });

@@ -90,6 +90,12 @@ export const apiConfigSchema = z
     TENANT_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
     DNS_RESOLVERS: csv.default([]),
+    SSO_HTTP_ISSUERS: z.enum(['true', 'false']).default('false'),
+    NODE_ENV: z.string().optional(),
+  })
+  .refine((env) => !(env.NODE_ENV === 'production' && env.SSO_HTTP_ISSUERS === 'true'), {
+    path: ['SSO_HTTP_ISSUERS'],
+    message: 'must not be true in production',
   })
   .transform((env) => ({
     port: env.PORT,
@@ -100,6 +106,7 @@ export const apiConfigSchema = z
     tenantCacheTtlMs: env.TENANT_CACHE_TTL_MS,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     dnsResolvers: env.DNS_RESOLVERS,
+    ssoAllowInsecureIssuers: env.SSO_HTTP_ISSUERS === 'true',
   }));
 export type ApiConfig = z.output<typeof apiConfigSchema> & {
   /** Key ring spec for `parseKeyRing` (packages/identity). */

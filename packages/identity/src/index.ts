@@ -7,4 +7,5 @@ export * from './members/index.ts';
 export * from './mfa/index.ts';
 export * from './rbac/index.ts';
 export * from './sessions/index.ts';
+export * from './sso/index.ts';
 export * from './tokens/index.ts';

@@ -8,6 +8,8 @@ export interface AccountView {
   workspace: string;
   email: string;
   permissions: string[];
+  /** Role bindings; `idp` ones come from the member's SSO groups. */
+  roles?: Array<{ key: string; source: string }>;
   currentSessionId: string;
   sessions: SessionSummary[];
   security?: SecurityView;
@@ -17,6 +19,7 @@ export function AccountPage({
   workspace,
   email,
   permissions,
+  roles = [],
   currentSessionId,
   sessions,
   security,
@@ -28,6 +31,13 @@ export function AccountPage({
       </p>
       <p>
         Permissions: <span data-testid="permissions">{permissions.join(', ') || 'none'}</span>
+      </p>
+      <p>
+        Roles:{' '}
+        <span data-testid="roles">
+          {roles.map((r) => (r.source === 'idp' ? `${r.key} (from SSO)` : r.key)).join(', ') ||
+            'none'}
+        </span>
       </p>
       <h2>Sessions</h2>
       <table>

@@ -36,13 +36,19 @@ export function LoginPage({
           autocomplete="current-password"
           required
         />
-        <button type="submit">Sign in</button>
-      </form>
-      <p>
-        <button type="button" disabled aria-describedby="sso-note">
+        <button type="submit">Sign in</button>{' '}
+        {/* Home-realm discovery: the email's verified domain picks the SSO connection. */}
+        <button
+          type="submit"
+          formaction="/auth/sso/start"
+          formnovalidate
+          aria-describedby="sso-note"
+        >
           Continue with SSO
-        </button>{' '}
-        <span id="sso-note">Single sign-on is not set up for this workspace yet.</span>
+        </button>
+      </form>
+      <p id="sso-note">
+        With single sign-on, enter your work email only; your company’s sign-in page opens.
       </p>
     </Layout>
   );

@@ -84,3 +84,12 @@ export function expectedVersion(ifMatch: string | undefined): number | undefined
 export function serviceContext(c: Context, db: Database): ServiceContext {
   return { db, tenant: c.get('tenant') };
 }
+
+/**
+ * The body of an action route (`POST .../enable`): POSTs to /v1 are JSON, so actions take an
+ * empty JSON object, which also leaves room for options later.
+ */
+export const EmptyActionBody = {
+  required: false,
+  content: { 'application/json': { schema: z.strictObject({}).openapi('EmptyAction') } },
+};

@@ -111,6 +111,7 @@ export const roleBindings = pgTable(
 export const tenantSecurity = pgTable('tenant_security', {
   tenantId: uuid('tenant_id').primaryKey(),
   mfaRequired: boolean('mfa_required').notNull().default(false),
+  ssoRequired: boolean('sso_required').notNull().default(false),
   rbacVersion: bigint('rbac_version', { mode: 'number' }).notNull().default(1),
   updatedAt: tstz('updated_at').notNull().defaultNow(),
 });

@@ -35,6 +35,7 @@ export {
   tasksPooled,
   tasksRelationFor,
 } from './projects.ts';
+export { ssoConnections, ssoEmailDomains, ssoIdentities, ssoIdTokenAlgs } from './sso.ts';
 export {
   certificateStatuses,
   domainChallenges,

@@ -10,6 +10,7 @@ import {
   forgetSessions,
   type SessionStoreDeps,
 } from '../sessions/index.ts';
+import { enforceSsoRequired } from '../sso/password-policy.ts';
 import { InvalidCredentialsError } from './errors.ts';
 import { findUserByEmail, normalizeEmail } from './users.ts';
 
@@ -60,6 +61,7 @@ export async function loginWithPassword({
   const user = await withTenant(deps.db, tenant.id, (tx) =>
     findUserByEmail(tx, tenant, input.email),
   );
+  const ssoPolicy = await enforceSsoRequired(ctx, input.email, user);
   let failure: FailureReason | null = null;
   let needsRehash = false;
   if (!user) failure = 'unknown_account';
@@ -135,6 +137,7 @@ export async function loginWithPassword({
         data: {
           mfa: policy.mfaRequired ? 'enrolment_required' : 'none',
           ...(rehashed ? { passwordRehashed: true } : {}),
+          ...(ssoPolicy.kind === 'break_glass' ? { breakGlass: ssoPolicy.connectionId } : {}),
         },
       },
     );

@@ -10,6 +10,7 @@ import type { SessionPrincipal } from '../../auth/principal.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { AccountPage } from '../../pages/account.tsx';
 import type { SecurityView } from '../../pages/account-security.tsx';
+import { listUserRoles } from './roles.ts';
 
 /** Renders /account for the signed-in member, with one-time extras (codes, notices, errors). */
 export async function renderAccount(
@@ -21,7 +22,7 @@ export async function renderAccount(
 ) {
   const tenant = c.get('tenant');
   const { users } = schema;
-  const [user, sessions] = await withTenant(
+  const [user, sessions, roles] = await withTenant(
     deps.db,
     tenant.id,
     async (tx) =>
@@ -33,6 +34,7 @@ export async function renderAccount(
             .where(and(eq(users.tenantId, tenant.id), eq(users.id, principal.id)))
         )[0],
         await listUserSessions(tx, tenant, principal.id),
+        await listUserRoles(tx, tenant.id, principal.id),
       ] as const,
   );
   const mfa = await getMfaStatus({
@@ -44,6 +46,7 @@ export async function renderAccount(
       workspace={tenant.name}
       email={user?.email ?? ''}
       permissions={[...principal.permissions].sort()}
+      roles={roles}
       currentSessionId={principal.sessionId}
       sessions={sessions}
       security={{ mfa, ...extras }}

@@ -1,7 +1,12 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 import { HttpProblem } from '@tenantkit/http';
-import { InvalidCredentialsError, loginWithPassword, revokeOwnSession } from '@tenantkit/identity';
+import {
+  InvalidCredentialsError,
+  loginWithPassword,
+  revokeOwnSession,
+  SsoRequiredError,
+} from '@tenantkit/identity';
 import type { Hono } from 'hono';
 import { accountLimits } from '../../auth/account-limits.ts';
 import { identityContext } from '../../auth/identity-context.ts';
@@ -37,7 +42,7 @@ export function registerPages(app: Hono, deps: ApiDeps, limits: LoginLimits): vo
     const form = await c.req.parseBody();
     const email = typeof form.email === 'string' ? form.email.slice(0, 320) : '';
     const password = typeof form.password === 'string' ? form.password.slice(0, 4096) : '';
-    const again = (error: string, status: 400 | 401 | 429) =>
+    const again = (error: string, status: 400 | 401 | 403 | 429) =>
       c.html(<LoginPage workspace={c.get('tenant').name} error={error} email={email} />, status);
     if (!email || !password) return again('Enter your email and password.', 400);
     try {
@@ -55,6 +60,7 @@ export function registerPages(app: Hono, deps: ApiDeps, limits: LoginLimits): vo
       return c.redirect('/account', 303);
     } catch (error) {
       if (error instanceof InvalidCredentialsError) return again(error.message, 401);
+      if (error instanceof SsoRequiredError) return again(error.message, 403);
       if (error instanceof HttpProblem && error.status === 429) {
         c.header('Retry-After', error.headers?.['Retry-After'] ?? '60');
         return again('Too many sign-in attempts. Try again later.', 429);
