@@ -21,5 +21,7 @@ export function apiServerEnv(
     HOST: '127.0.0.1',
     PORT: '0',
     BENCH_KEY_PREFIX: `tk:bench:${bench}:${randomBytes(4).toString('hex')}:`,
+    // The benches start the api with NODE_ENV=production, which requires a real key ring.
+    SECRETS_KEYRING: `bench:${randomBytes(32).toString('base64')}`,
   };
 }
