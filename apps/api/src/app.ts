@@ -13,6 +13,7 @@ import { authenticate, requireAuth } from './auth/authenticate.ts';
 import { sameOriginForBrowsers, sameOriginForCookies } from './auth/csrf.ts';
 import { loginLimits } from './auth/login-limits.ts';
 import type { ApiDeps } from './deps.ts';
+import { apiRateLimit } from './middleware/api-rate-limit.ts';
 import { resolveTenant } from './middleware/tenant.ts';
 import * as auditList from './routes/audit/list.ts';
 import { registerAuthRoutes } from './routes/auth/index.ts';
@@ -48,6 +49,7 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
     jsonBody(),
     authenticate(deps),
     requireAuth(),
+    apiRateLimit(deps, deps.apiRateLimitScale),
     sameOriginForCookies(),
   );
 

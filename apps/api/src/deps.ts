@@ -17,6 +17,8 @@ export interface ApiDeps {
   bodyLimitBytes: number;
   /** Key-encryption keys for secrets at rest (signing keys, TOTP, OIDC client secrets). */
   keyRing: KeyRing;
+  /** Multiplies every /v1 rate limit (API_RATE_LIMIT_SCALE; load tests only). Default 1. */
+  apiRateLimitScale?: number;
 }
 
 declare module 'hono' {

@@ -56,6 +56,7 @@ export async function startApi({
     trustedProxies: config.trustedProxies,
     bodyLimitBytes: config.bodyLimitBytes,
     keyRing: parseKeyRing(config.secretsKeyRing),
+    apiRateLimitScale: config.apiRateLimitScale,
   };
   const lifecycle = { draining: false };
   const app = createApp(deps, lifecycle);

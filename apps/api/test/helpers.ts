@@ -34,6 +34,8 @@ export interface AppOptions {
   lifecycle?: Lifecycle;
   /** A Redis connection of this app's own; defaults to the fixture's shared one. */
   redis?: Redis;
+  /** /v1 rate limits x this; suites send thousands of requests, so 1,000 unless given. */
+  apiRateLimitScale?: number;
 }
 
 export interface BuiltApp {
@@ -128,6 +130,7 @@ export async function createApiFixture(options: AppOptions = {}): Promise<ApiFix
       trustedProxies: opts.trustedProxies ?? [],
       bodyLimitBytes: opts.bodyLimitBytes ?? 1_048_576,
       keyRing,
+      apiRateLimitScale: opts.apiRateLimitScale ?? options.apiRateLimitScale ?? 1_000,
     };
     const lifecycle = opts.lifecycle ?? { draining: false };
     return { app: createApp(deps, lifecycle), deps, lifecycle };

@@ -87,6 +87,7 @@ export const apiConfigSchema = z
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
     TENANT_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+    API_RATE_LIMIT_SCALE: z.coerce.number().positive().max(1_000_000).default(1),
   })
   .transform((env) => ({
     port: env.PORT,
@@ -96,6 +97,7 @@ export const apiConfigSchema = z
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     tenantCacheTtlMs: env.TENANT_CACHE_TTL_MS,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    apiRateLimitScale: env.API_RATE_LIMIT_SCALE,
   }));
 export type ApiConfig = z.output<typeof apiConfigSchema> & {
   /** Key ring spec for `parseKeyRing` (packages/identity). */
