@@ -87,7 +87,7 @@ export async function listTasks({
 }: {
   ctx: ServiceContext;
   input: { projectId: string; limit: number; cursor?: string };
-}): Promise<Page<Task>> {
+}): Promise<Page<TaskListItem>> {
   const { tenant } = ctx;
   const after = decodeCursor(input.cursor);
   const rows = await tenantStatement(ctx.db, tenant.id, (q) =>
@@ -99,17 +99,28 @@ export async function listTasks({
     );
     if (!exists) throw new NotFoundError('project');
   }
-  return toPage(rows.map(taskFromRow), input.limit);
+  return toPage(rows, input.limit);
 }
 
-interface TaskRow extends Omit<Task, 'createdAt' | 'updatedAt'> {
-  // drizzle's driver makes postgres.js hand timestamps over as text (client.ts).
+/**
+ * A task as the list returns it: timestamps already as ISO 8601 UTC strings with
+ * milliseconds (what `Date.prototype.toISOString` gives), formatted by PostgreSQL, so the
+ * hot path parses and formats no dates in JavaScript.
+ */
+export interface TaskListItem {
+  id: string;
+  projectId: string;
+  title: string;
+  done: boolean;
+  version: number;
   createdAt: string;
   updatedAt: string;
 }
 
-const TASK_COLUMNS = `tenant_id as "tenantId", id, project_id as "projectId", title, done, version,
-  created_at as "createdAt", updated_at as "updatedAt"`;
+const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+const TASK_COLUMNS = `id, project_id as "projectId", title, done, version,
+  to_char(created_at at time zone 'UTC', ${ISO_UTC}) as "createdAt",
+  to_char(updated_at at time zone 'UTC', ${ISO_UTC}) as "updatedAt"`;
 
 /**
  * Pooled tenants share one statement text, prepared once per connection. A dedicated
@@ -128,7 +139,7 @@ function selectTaskPage(
   const afterClause = (value: string) => (input.after === undefined ? '' : `and id > ${value}`);
   if (tenant.tier === 'pooled') {
     const params = [tenant.id, input.projectId, limit, ...(input.after ? [input.after] : [])];
-    return q.unsafe<TaskRow[]>(
+    return q.unsafe<TaskListItem[]>(
       `select ${TASK_COLUMNS} from tasks_pooled
        where tenant_id = $1 and project_id = $2 ${afterClause('$4')}
        order by id limit $3`,
@@ -137,7 +148,7 @@ function selectTaskPage(
     );
   }
   const leaf = schema.dedicatedLeafName(tenant.id);
-  return q.unsafe<TaskRow[]>(
+  return q.unsafe<TaskListItem[]>(
     `select ${TASK_COLUMNS} from ${leaf}
      where tenant_id = ${uuidLiteral(tenant.id)} and project_id = ${uuidLiteral(input.projectId)}
      ${afterClause(input.after === undefined ? '' : uuidLiteral(input.after))}
@@ -151,10 +162,6 @@ function selectTaskPage(
 function uuidLiteral(value: string): string {
   if (!isUuid(value)) throw new Error('not a UUID');
   return `'${value}'::uuid`;
-}
-
-function taskFromRow(row: TaskRow): Task {
-  return { ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt) };
 }
 
 export async function updateTask({
