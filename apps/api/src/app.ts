@@ -49,7 +49,7 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
     jsonBody(),
     authenticate(deps),
     requireAuth(),
-    apiRateLimit(deps, deps.apiRateLimitScale),
+    apiRateLimit(deps, { scale: deps.apiRateLimitScale }),
     sameOriginForCookies(),
   );
 

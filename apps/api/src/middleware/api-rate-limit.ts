@@ -49,11 +49,22 @@ export function credentialKey(principal: Principal): string {
  * two; a refused request gets a 429 problem with Retry-After. If Redis fails, the request goes
  * through unlimited (logged): quotas protect capacity, they do not guard data.
  *
- * `scale` multiplies every limit and burst (API_RATE_LIMIT_SCALE): for load tests only.
+ * `scale` multiplies every limit and burst (API_RATE_LIMIT_SCALE; load tests only); `plans`
+ * and `credentials` replace the tables above (tests).
  */
+export interface ApiRateLimitOptions {
+  scale?: number;
+  plans?: Readonly<Record<string, RateLimitPolicy>>;
+  credentials?: Readonly<Record<string, RateLimitPolicy>>;
+}
+
 export function apiRateLimit(
   deps: Pick<ApiDeps, 'redis' | 'keyPrefix'>,
-  scale = 1,
+  {
+    scale = 1,
+    plans: planTable = API_PLAN_LIMITS,
+    credentials: credentialTable = API_CREDENTIAL_LIMITS,
+  }: ApiRateLimitOptions = {},
 ): MiddlewareHandler {
   const scaled = (p: RateLimitPolicy): RateLimitPolicy =>
     scale === 1
@@ -63,10 +74,9 @@ export function apiRateLimit(
           windowSeconds: p.windowSeconds,
           burst: Math.max(1, Math.round((p.burst ?? p.limit) * scale)),
         };
-  const plans = new Map(Object.entries(API_PLAN_LIMITS).map(([k, p]) => [k, scaled(p)]));
-  const credentials = new Map(
-    Object.entries(API_CREDENTIAL_LIMITS).map(([k, p]) => [k, scaled(p)]),
-  );
+  const plans = new Map(Object.entries(planTable).map(([k, p]) => [k, scaled(p)]));
+  const credentials = new Map(Object.entries(credentialTable).map(([k, p]) => [k, scaled(p)]));
+  if (!plans.has('free')) throw new RangeError('the plan table needs a free plan');
   const freePlan = plans.get('free') as RateLimitPolicy;
   const prefix = `${deps.keyPrefix}rl:`;
 

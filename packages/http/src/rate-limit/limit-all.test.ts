@@ -17,8 +17,10 @@ describe('limitAll', () => {
   it('allows while every key has quota, and spends it on each', async () => {
     const [outer, inner] = [fresh(), fresh()];
     const entries = [
-      { key: outer, policy: { limit: 10, windowSeconds: 60 } },
-      { key: inner, policy: { limit: 3, windowSeconds: 60 } },
+      // Hour-long windows: a unit comes back every 6 and 20 minutes, so a slow machine cannot
+      // refill anything while the test runs.
+      { key: outer, policy: { limit: 10, windowSeconds: 3600 } },
+      { key: inner, policy: { limit: 3, windowSeconds: 3600 } },
     ];
     const rounds = [];
     for (let i = 0; i < 4; i++) rounds.push(await limitAll(db.redis, db.prefix, entries));
@@ -29,15 +31,15 @@ describe('limitAll', () => {
       [true, false],
     ]);
     expect(rounds.map((r) => r[0]?.remaining)).toEqual([9, 8, 7, 7]);
-    expect(rounds[3]?.[1]).toMatchObject({ remaining: 0, retryAfterSeconds: 20 });
+    expect(rounds[3]?.[1]).toMatchObject({ remaining: 0, retryAfterSeconds: 1200 });
   });
 
   it('spends nothing on any key when one refuses (a flood cannot drain the outer limit)', async () => {
     const [outer, inner] = [fresh(), fresh()];
-    const outerPolicy = { limit: 100, windowSeconds: 60 };
+    const outerPolicy = { limit: 100, windowSeconds: 3600 };
     const entries = [
       { key: outer, policy: outerPolicy },
-      { key: inner, policy: { limit: 1, windowSeconds: 60 } },
+      { key: inner, policy: { limit: 1, windowSeconds: 3600 } },
     ];
     for (let i = 0; i < 50; i++) await limitAll(db.redis, db.prefix, entries);
     // Only the first call was allowed, so the outer key spent exactly one unit.
@@ -47,7 +49,7 @@ describe('limitAll', () => {
 
   it('keeps keys apart: one exhausted key does not limit a sibling', async () => {
     const [a, b] = [fresh(), fresh()];
-    const policy = { limit: 1, windowSeconds: 60 };
+    const policy = { limit: 1, windowSeconds: 3600 };
     await limitAll(db.redis, db.prefix, [{ key: a, policy }]);
     expect((await limitAll(db.redis, db.prefix, [{ key: a, policy }]))[0]?.allowed).toBe(false);
     expect((await limitAll(db.redis, db.prefix, [{ key: b, policy }]))[0]?.allowed).toBe(true);
