@@ -21,10 +21,10 @@ import type { Principal } from './principal.ts';
  * @example
  * app.use('/v1/*', authenticate(deps), requireAuth());
  */
-export const authenticate = (deps: ApiDeps): MiddlewareHandler =>
-  async function authenticate(c, next) {
+export const authenticate = (deps: ApiDeps): MiddlewareHandler => {
+  const store = { db: deps.db, redis: deps.redis, keyPrefix: deps.keyPrefix };
+  return async function authenticate(c, next) {
     const tenant = c.get('tenant');
-    const store = { db: deps.db, redis: deps.redis, keyPrefix: deps.keyPrefix };
     const token = getCookie(c, SESSION_COOKIE);
     if (token !== undefined) {
       const principal = await sessionPrincipal(store, tenant, token);
@@ -32,6 +32,7 @@ export const authenticate = (deps: ApiDeps): MiddlewareHandler =>
     }
     await next();
   };
+};
 
 /**
  * The signed-in member behind a session cookie, or undefined. One Redis round trip when warm:
