@@ -13,6 +13,11 @@ const benchmarks: Record<string, Benchmark> = {
       'GET /v1/projects/{id}/tasks: full api (resolver, RLS, withTenant) vs bare Hono+postgres.js',
     run: async (argv) => (await import('./api/bench.ts')).runApiBench(argv),
   },
+  auth: {
+    summary:
+      'list-tasks with a session cookie vs unauthenticated (same server), argon2 logins per second',
+    run: async (argv) => (await import('./auth/bench.ts')).runAuthBench(argv),
+  },
   tenants: {
     summary: 'list-tasks through the api at 10 / 1,000 / 10,000 tenants, 10% and 50% dedicated',
     run: async (argv) => (await import('./tenants/bench.ts')).runTenantsBench(argv),

@@ -15,6 +15,7 @@ import { invitationLimits } from './auth/invitation-limits.ts';
 import { loginLimits } from './auth/login-limits.ts';
 import { requireMfaEnrolment } from './auth/mfa-gate.ts';
 import type { ApiDeps } from './deps.ts';
+import { apiRateLimit } from './middleware/api-rate-limit.ts';
 import { resolveTenant } from './middleware/tenant.ts';
 import { registerAcmeChallengeRoute } from './routes/acme/http01.ts';
 import * as auditList from './routes/audit/list.ts';
@@ -62,6 +63,7 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
     jsonBody(),
     authenticate(deps, { bearer: true }),
     requireAuth(),
+    apiRateLimit(deps, { scale: deps.apiRateLimitScale }),
     sameOriginForCookies(),
     requireMfaEnrolment(deps),
   );

@@ -29,6 +29,8 @@ export interface ApiDeps {
   domainPolicy?: DomainPolicy;
   /** SSO issuers on plain http, loopback only (`SSO_HTTP_ISSUERS`; tests, local). */
   ssoAllowInsecureIssuers?: boolean;
+  /** Multiplies every /v1 rate limit (API_RATE_LIMIT_SCALE; load tests only). Default 1. */
+  apiRateLimitScale?: number;
 }
 
 declare module 'hono' {

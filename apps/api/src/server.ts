@@ -74,6 +74,7 @@ export async function startApi({
     },
     domainPolicy: { ...defaultDomainPolicy, verifyWindowMs: config.domains.verifyWindowMs },
     ssoAllowInsecureIssuers: config.ssoAllowInsecureIssuers,
+    apiRateLimitScale: config.apiRateLimitScale,
   };
   const lifecycle = { draining: false };
   const app = createApp(deps, lifecycle);

@@ -40,6 +40,8 @@ export interface AppOptions {
   redis?: Redis;
   /** DNS servers for ownership checks (a `startTestDnsServer()`); by default none answers. */
   dnsServers?: readonly string[];
+  /** /v1 rate limits x this; suites send thousands of requests, so 1,000 unless given. */
+  apiRateLimitScale?: number;
 }
 
 /** The discard port: lookups fail fast instead of reaching the machine's own resolvers. */
@@ -148,6 +150,7 @@ export async function createApiFixture(options: AppOptions = {}): Promise<ApiFix
       mail,
       // Test IdPs (packages/testing) run on plain http on loopback.
       ssoAllowInsecureIssuers: true,
+      apiRateLimitScale: opts.apiRateLimitScale ?? options.apiRateLimitScale ?? 1_000,
     };
     const lifecycle = opts.lifecycle ?? { draining: false };
     return { app: createApp(deps, lifecycle), deps, lifecycle };

@@ -64,6 +64,13 @@ describe.each(['pooled', 'dedicated'] as const)('%s tenant', (tier) => {
     const got = await t().client.get(`/v1/projects/${project.id}/tasks/${task.id}`);
     expect(await json(got, 200)).toEqual(task);
     expect(got.headers.get('etag')).toBe('"1"');
+
+    // The list formats timestamps in SQL; they must read exactly as the other routes' do.
+    const listed = await json<PageJson<TaskJson>>(
+      await t().client.get(`/v1/projects/${project.id}/tasks`),
+      200,
+    );
+    expect(listed.items).toEqual([task]);
   });
 
   it('creates a task that is already done', async () => {

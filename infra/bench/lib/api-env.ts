@@ -21,5 +21,9 @@ export function apiServerEnv(
     HOST: '127.0.0.1',
     PORT: '0',
     BENCH_KEY_PREFIX: `tk:bench:${bench}:${randomBytes(4).toString('hex')}:`,
+    // The benches start the api with NODE_ENV=production, which requires a real key ring.
+    // The limits are checked (their cost is part of what is measured) but never reached.
+    API_RATE_LIMIT_SCALE: '100000',
+    SECRETS_KEYRING: `bench:${randomBytes(32).toString('base64')}`,
   };
 }

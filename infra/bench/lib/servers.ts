@@ -11,10 +11,11 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export type ServerKind = 'api' | 'bare';
+export type ServerKind = 'api' | 'auth' | 'bare';
 
 const scripts: Record<ServerKind, string> = {
   api: fileURLToPath(new URL('../servers/api.ts', import.meta.url)),
+  auth: fileURLToPath(new URL('../servers/auth.ts', import.meta.url)),
   bare: fileURLToPath(new URL('../servers/bare.ts', import.meta.url)),
 };
 

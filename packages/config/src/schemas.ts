@@ -89,6 +89,7 @@ export const apiConfigSchema = z
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
     TENANT_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+    API_RATE_LIMIT_SCALE: z.coerce.number().positive().max(1_000_000).default(1),
     DNS_RESOLVERS: csv.default([]),
     SSO_HTTP_ISSUERS: z.enum(['true', 'false']).default('false'),
     NODE_ENV: z.string().optional(),
@@ -107,6 +108,7 @@ export const apiConfigSchema = z
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     dnsResolvers: env.DNS_RESOLVERS,
     ssoAllowInsecureIssuers: env.SSO_HTTP_ISSUERS === 'true',
+    apiRateLimitScale: env.API_RATE_LIMIT_SCALE,
   }));
 export type ApiConfig = z.output<typeof apiConfigSchema> & {
   /** Key ring spec for `parseKeyRing` (packages/identity). */

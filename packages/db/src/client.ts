@@ -15,20 +15,31 @@ export interface DatabaseOptions {
   url: string;
   max?: number;
   applicationName?: string;
+  /**
+   * Named prepared statements for postgres.js's own queries (default true; docs/adr/0004).
+   * drizzle's queries stay unnamed either way. Turn off only behind a transaction pooler that
+   * cannot track protocol-level prepared statements (PgBouncer before 1.21, or
+   * `max_prepared_statements = 0`).
+   */
+  prepare?: boolean;
 }
 
 /**
- * A pool configured for transaction poolers (PgBouncer, Azure's built-in one): no named
- * prepared statements and no session state outside transactions.
+ * A pool that keeps no session state outside transactions, so a transaction pooler may sit in
+ * front. postgres.js's own statements (withTenant's BEGIN / set_config / COMMIT, the hot reads)
+ * are prepared once per connection: without that, postgres.js waits for a Parse/Describe
+ * answer before binding every parameterised statement, and a one-read request costs 5 round
+ * trips instead of 1 (docs/adr/0004).
  */
 export function createDatabase({
   url,
   max = 10,
   applicationName = 'tenantkit',
+  prepare = true,
 }: DatabaseOptions): Database {
   const sql = postgres(url, {
     max,
-    prepare: false,
+    prepare,
     idle_timeout: 30,
     connect_timeout: 10,
     onnotice: () => {},

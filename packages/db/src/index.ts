@@ -28,4 +28,4 @@ export {
   tenantManifestSchema,
 } from './tenants/manifest.ts';
 export { seedTenant } from './tenants/seed.ts';
-export { type TenantTx, withTenant } from './with-tenant.ts';
+export { type TenantTx, tenantStatement, withTenant } from './with-tenant.ts';

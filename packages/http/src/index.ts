@@ -22,6 +22,8 @@ export {
   problemType,
 } from './problem/index.ts';
 export {
+  type LimitEntry,
+  limitAll,
   RateLimiter,
   type RateLimiterOptions,
   RateLimiterUnavailableError,

@@ -1,12 +1,15 @@
 import {
+  isUuid,
   NotFoundError,
   schema,
   type TenantTx,
+  tenantStatement,
   uuidv7,
   VersionConflictError,
   withTenant,
 } from '@tenantkit/db';
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import type postgres from 'postgres';
 import type { ServiceContext } from './context.ts';
 import { decodeCursor, type Page, toPage } from './pagination.ts';
 
@@ -74,8 +77,9 @@ export async function getTask({
 }
 
 /**
- * The hot path: one pipelined round trip plus commit. The project's existence is only
- * checked when the page comes back empty, to tell "no tasks" from "no such project".
+ * The hot path, in one round trip (`tenantStatement`): raw postgres.js rather than drizzle,
+ * and a prepared statement for pooled tenants. The project's existence is only checked when
+ * the page comes back empty, to tell "no tasks" from "no such project".
  */
 export async function listTasks({
   ctx,
@@ -83,29 +87,81 @@ export async function listTasks({
 }: {
   ctx: ServiceContext;
   input: { projectId: string; limit: number; cursor?: string };
-}): Promise<Page<Task>> {
+}): Promise<Page<TaskListItem>> {
   const { tenant } = ctx;
-  const tasks = tasksRelationFor(tenant);
   const after = decodeCursor(input.cursor);
-  const rows = await withTenant(ctx.db, tenant.id, async (tx) => {
-    const page = await tx
-      .select()
-      .from(tasks)
-      .where(
-        and(
-          eq(tasks.tenantId, tenant.id),
-          eq(tasks.projectId, input.projectId),
-          after ? gt(tasks.id, after) : undefined,
-        ),
-      )
-      .orderBy(asc(tasks.id))
-      .limit(input.limit + 1);
-    if (page.length === 0 && !(await projectExists(tx, tenant.id, input.projectId))) {
-      throw new NotFoundError('project');
-    }
-    return page;
-  });
+  const rows = await tenantStatement(ctx.db, tenant.id, (q) =>
+    selectTaskPage(q, tenant, { ...input, after }),
+  );
+  if (rows.length === 0) {
+    const exists = await withTenant(ctx.db, tenant.id, (tx) =>
+      projectExists(tx, tenant.id, input.projectId),
+    );
+    if (!exists) throw new NotFoundError('project');
+  }
   return toPage(rows, input.limit);
+}
+
+/**
+ * A task as the list returns it: timestamps already as ISO 8601 UTC strings with
+ * milliseconds (what `Date.prototype.toISOString` gives), formatted by PostgreSQL, so the
+ * hot path parses and formats no dates in JavaScript.
+ */
+export interface TaskListItem {
+  id: string;
+  projectId: string;
+  title: string;
+  done: boolean;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+const TASK_COLUMNS = `id, project_id as "projectId", title, done, version,
+  to_char(created_at at time zone 'UTC', ${ISO_UTC}) as "createdAt",
+  to_char(updated_at at time zone 'UTC', ${ISO_UTC}) as "updatedAt"`;
+
+/**
+ * Pooled tenants share one statement text, prepared once per connection. A dedicated
+ * tenant's leaf is named in the text, so preparing it would leave one statement per tenant
+ * on every connection; its values are inlined instead (each checked to be a UUID or an
+ * integer), which lets the unnamed statement go out with the others rather than wait for a
+ * Parse/Describe answer.
+ */
+function selectTaskPage(
+  q: postgres.ReservedSql,
+  tenant: ServiceContext['tenant'],
+  input: { projectId: string; limit: number; after?: string },
+) {
+  const limit = input.limit + 1;
+  if (!Number.isInteger(limit) || limit < 1) throw new Error('page limit must be an integer');
+  const afterClause = (value: string) => (input.after === undefined ? '' : `and id > ${value}`);
+  if (tenant.tier === 'pooled') {
+    const params = [tenant.id, input.projectId, limit, ...(input.after ? [input.after] : [])];
+    return q.unsafe<TaskListItem[]>(
+      `select ${TASK_COLUMNS} from tasks_pooled
+       where tenant_id = $1 and project_id = $2 ${afterClause('$4')}
+       order by id limit $3`,
+      params,
+      { prepare: true },
+    );
+  }
+  const leaf = schema.dedicatedLeafName(tenant.id);
+  return q.unsafe<TaskListItem[]>(
+    `select ${TASK_COLUMNS} from ${leaf}
+     where tenant_id = ${uuidLiteral(tenant.id)} and project_id = ${uuidLiteral(input.projectId)}
+     ${afterClause(input.after === undefined ? '' : uuidLiteral(input.after))}
+     order by id limit ${limit}`,
+    [],
+    { prepare: false },
+  );
+}
+
+/** A quoted UUID for SQL text; anything that is not exactly a UUID never gets this far. */
+function uuidLiteral(value: string): string {
+  if (!isUuid(value)) throw new Error('not a UUID');
+  return `'${value}'::uuid`;
 }
 
 export async function updateTask({

@@ -150,6 +150,7 @@ export const rateLimit = ({
 };
 
 export { rateLimitHeaders } from './headers.ts';
+export { type LimitEntry, limitAll } from './limit-all.ts';
 export {
   RateLimiter,
   type RateLimiterOptions,

@@ -1,6 +1,7 @@
 import { type Database, schema, type TenantRecord, withTenant } from '@tenantkit/db';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import {
   decodePermissionSet,
   effectivePermissions,
@@ -32,12 +33,19 @@ export async function loadPermissions(
   deps: PermissionDeps,
   tenant: Pick<TenantRecord, 'id'>,
   principal: Principal,
+  /** The tenant's RBAC version as Redis holds it, when the caller already read it (or null). */
+  knownVersion?: string | null,
 ): Promise<ReadonlySet<Permission>> {
-  const version = await rbacVersion(deps, tenant);
+  const version =
+    knownVersion != null && Number.isSafeInteger(Number(knownVersion))
+      ? Number(knownVersion)
+      : await rbacVersion(deps, tenant);
   const key =
     deps.keyPrefix + permissionCacheKey(tenant.id, `${principal.type}.${principal.id}`, version);
+  const local = localPermissions.get(key);
+  if (local) return local;
   const cached = await deps.redis.get(key);
-  if (cached !== null) return decodePermissionSet(cached);
+  if (cached !== null) return remember(key, decodePermissionSet(cached));
   const effective = await withTenant(deps.db, tenant.id, async (tx) => {
     const bindings = await tx
       .select({ roleKey: schema.roleBindings.roleKey })
@@ -65,7 +73,23 @@ export async function loadPermissions(
     return effectivePermissions(bindings, roles);
   });
   await deps.redis.set(key, encodePermissionSet(effective), 'EX', PERMISSION_CACHE_TTL_SECONDS);
-  return effective;
+  return remember(key, effective);
+}
+
+/**
+ * Effective permissions this process computed or read, under the same key as in Redis. The
+ * key names the tenant's RBAC version, which every request reads from Redis anyway, so a
+ * role or binding change abandons these entries exactly as it abandons the Redis copies; the
+ * TTL is the Redis one, for the same reason. Saves one Redis round trip per request.
+ */
+const localPermissions = new LRUCache<string, ReadonlySet<Permission>>({
+  max: 10_000,
+  ttl: PERMISSION_CACHE_TTL_SECONDS * 1000,
+});
+
+function remember(key: string, permissions: ReadonlySet<Permission>): ReadonlySet<Permission> {
+  localPermissions.set(key, permissions);
+  return permissions;
 }
 
 async function rbacVersion(

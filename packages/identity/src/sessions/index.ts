@@ -9,4 +9,5 @@ export {
   type SessionSummary,
   type ValidSession,
   validateSession,
+  validateSessionReading,
 } from './store.ts';

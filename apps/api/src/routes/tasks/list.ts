@@ -3,7 +3,7 @@ import { requirePermission } from '../../auth/require-permission.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { listTasks } from '../../services/tasks.ts';
 import { commonErrors, PageQuery, serviceContext } from '../shared.ts';
-import { ProjectTasksParams, TaskPageSchema, taskBody } from './schemas.ts';
+import { ProjectTasksParams, TaskPageSchema } from './schemas.ts';
 
 export const route = createRoute({
   middleware: [requirePermission('projects:read')] as const,
@@ -29,6 +29,6 @@ export function register(app: OpenAPIHono, deps: ApiDeps): void {
       ctx: serviceContext(c, deps.db),
       input: { projectId, ...c.req.valid('query') },
     });
-    return c.json({ items: page.items.map(taskBody), nextCursor: page.nextCursor }, 200);
+    return c.json({ items: page.items, nextCursor: page.nextCursor }, 200);
   });
 }

@@ -1,0 +1,172 @@
+import { type TenantRecord, uuidv7 } from '@tenantkit/db';
+import { createLogger, errorHandler } from '@tenantkit/http';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '../src/auth/principal.ts';
+import {
+  API_CREDENTIAL_LIMITS,
+  API_PLAN_LIMITS,
+  apiRateLimit,
+} from '../src/middleware/api-rate-limit.ts';
+import {
+  type ApiClient,
+  type ApiFixture,
+  createApiFixture,
+  expectProblem,
+  expectStatus,
+  type TestTenant,
+} from './helpers.ts';
+
+// The limits as shipped (scale 1), so every number below is the production one.
+let fx: ApiFixture;
+beforeAll(async () => {
+  fx = await createApiFixture({ apiRateLimitScale: 1 });
+});
+afterAll(async () => {
+  await fx?.close();
+});
+
+const SESSION = API_CREDENTIAL_LIMITS.session as { limit: number; burst: number };
+const FREE = API_PLAN_LIMITS.free as { limit: number; burst: number };
+const TENANT: TenantRecord = {
+  id: '',
+  slug: 'x',
+  name: 'X',
+  status: 'active',
+  tier: 'pooled',
+  plan: 'free',
+};
+const READER: Principal = {
+  type: 'user',
+  id: '00000000-0000-7000-8000-000000000001',
+  via: 'session',
+  sessionId: '',
+  permissions: new Set(),
+};
+
+async function tenantOnPlan(plan: string): Promise<TestTenant> {
+  const tenant = await fx.tenant('pooled');
+  // Before the host's first request, so the resolver caches the tenant with this plan.
+  await fx.testDb.admin.sql`update tenants set plan = ${plan} where id = ${tenant.record.id}`;
+  return tenant;
+}
+
+interface Flood {
+  statuses: number[];
+  /** The first refusal, unread, for its headers and body. */
+  refused?: Response;
+}
+
+/** Sends `n` reads, `parallel` at a time. */
+async function flood(client: ApiClient, n: number, parallel = 10): Promise<Flood> {
+  const result: Flood = { statuses: [] };
+  for (let i = 0; i < n; i += parallel) {
+    const batch = Array.from({ length: Math.min(parallel, n - i) }, () =>
+      client.get('/v1/projects'),
+    );
+    for (const res of await Promise.all(batch)) {
+      result.statuses.push(res.status);
+      if (res.status === 429 && !result.refused) result.refused = res;
+      else await res.body?.cancel();
+    }
+  }
+  return result;
+}
+
+const count = (statuses: number[], status: number) => statuses.filter((s) => s === status).length;
+
+describe('/v1 rate limits', () => {
+  it('describes the tighter limit on every response', async () => {
+    const tenant = await tenantOnPlan('free');
+    const res = await tenant.client.get('/v1/projects');
+    await expectStatus(res, 200);
+    // The session's burst is smaller than the free tenant's, so it is the tighter one.
+    expect(res.headers.get('ratelimit-policy')).toBe(
+      `"credential";q=${SESSION.limit};w=60;tk-burst=${SESSION.burst}`,
+    );
+    expect(res.headers.get('ratelimit')).toMatch(
+      new RegExp(`^"credential";r=${SESSION.burst - 1};t=\\d+$`),
+    );
+  });
+
+  it('answers a flood from one session with 429s; other members and tenants are unaffected', async () => {
+    const victim = await tenantOnPlan('free');
+    const attacker = await victim.member(['viewer']);
+    const bystander = await tenantOnPlan('free');
+
+    const { statuses, refused } = await flood(attacker, 200, 20);
+    // The quota refills at 5 units a second, so a slow machine lets a few more through; never
+    // the whole flood.
+    expect(count(statuses, 200)).toBeGreaterThanOrEqual(SESSION.burst);
+    expect(count(statuses, 429)).toBeGreaterThan(0);
+    expect(count(statuses, 200) + count(statuses, 429)).toBe(statuses.length);
+
+    if (!refused) throw new Error('no refusal');
+    const problem = await expectProblem(refused, 429, 'rate-limited');
+    expect(problem.policy).toBe('credential');
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(refused.headers.get('ratelimit')).toBe(`"credential";r=0;t=${retryAfter}`);
+
+    // The refused requests spent nothing of the tenant's quota: its owner still gets through,
+    // as does another tenant on the same plan.
+    await expectStatus(await victim.client.get('/v1/projects'), 200);
+    const other = await bystander.client.get('/v1/projects');
+    await expectStatus(other, 200);
+    expect(other.headers.get('ratelimit')).toMatch(
+      new RegExp(`^"credential";r=${SESSION.burst - 1};`),
+    );
+  });
+
+  it("limits a tenant's members together by plan, an unknown plan as free", async () => {
+    // The middleware on its own, with hour-long windows, so that no unit comes back while the
+    // test runs however slow the machine: counts are exact.
+    const plans = {
+      free: { limit: 6, windowSeconds: 3600 },
+      pro: { limit: 60, windowSeconds: 3600 },
+    };
+    const credentials = { session: { limit: 4, windowSeconds: 3600 } };
+    const app = new Hono();
+    app.onError(errorHandler({ logger: createLogger({ level: 'silent' }) }));
+    app.use('/t/:plan/:tenant/:session', async (c, next) => {
+      c.set('tenant', { ...TENANT, id: c.req.param('tenant'), plan: c.req.param('plan') });
+      c.set('principal', { ...READER, sessionId: c.req.param('session') });
+      await next();
+    });
+    app.use('*', apiRateLimit(fx.deps, { plans, credentials }));
+    app.get('/t/:plan/:tenant/:session', (c) => c.text('ok'));
+    const send = async (plan: string, tenant: string, sessions: number, each: number) => {
+      const statuses: number[] = [];
+      for (let s = 0; s < sessions; s++) {
+        for (let i = 0; i < each; i++) {
+          statuses.push((await app.request(`/t/${plan}/${tenant}/s${s}`)).status);
+        }
+      }
+      return statuses;
+    };
+    // 3 sessions x 3 requests: each session stays under its 4, the tenant has 6.
+    expect(await send('free', uuidv7(), 3, 3)).toEqual([
+      200, 200, 200, 200, 200, 200, 429, 429, 429,
+    ]);
+    expect(count(await send('unheard-of', uuidv7(), 3, 3), 429)).toBe(3);
+    expect(count(await send('pro', uuidv7(), 3, 3), 200)).toBe(9);
+    // The refused requests spent nothing: one session past its own 4, the tenant keeps 2.
+    const tenant = uuidv7();
+    expect(await send('free', tenant, 1, 6)).toEqual([200, 200, 200, 200, 429, 429]);
+    const last = await app.request(`/t/free/${tenant}/other`);
+    expect(last.status).toBe(200);
+    expect(last.headers.get('ratelimit')).toBe(`"tenant";r=1;t=${3600 - 600 * 1}`);
+  });
+
+  it('spends no quota on requests without a valid credential', async () => {
+    const tenant = await tenantOnPlan('free');
+    const forged = tenant.anonymous;
+    const { statuses } = await flood(forged, FREE.burst + 20);
+    expect(new Set(statuses)).toEqual(new Set([401]));
+    const res = await tenant.client.get('/v1/projects');
+    await expectStatus(res, 200);
+    expect(res.headers.get('ratelimit')).toMatch(
+      new RegExp(`^"credential";r=${SESSION.burst - 1};`),
+    );
+  });
+});
