@@ -5,7 +5,7 @@ import { createLogger } from '@tenantkit/http';
 import { parseKeyRing } from '@tenantkit/identity';
 import { wildcardDns } from '@tenantkit/lifecycle';
 import { JobsClient } from '@tenantkit/worker';
-import { developmentMail } from '@tenantkit/worker/dev-mail';
+import { configuredMail } from '@tenantkit/worker/mail';
 import { Redis } from 'ioredis';
 import { createApp } from './app.ts';
 
@@ -29,6 +29,7 @@ const app = createDatabase({
   applicationName: 'tenantkit-ops',
 });
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
+const mail = configuredMail(config.mail, (line) => logger.info(line));
 const jobs = new JobsClient({ redisUrl: config.redisUrl, prefix: config.queuePrefix, admin });
 const opsHost = `ops.${config.db.platformDomain}`;
 const server = serve({
@@ -46,7 +47,7 @@ const server = serve({
       redis,
       keyPrefix: config.redisKeyPrefix,
       platformDomain: config.db.platformDomain,
-      mail: developmentMail((line) => logger.info(line)),
+      mail,
       dns: wildcardDns,
     },
   }).fetch,
@@ -62,7 +63,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     server.close(async () => {
       await jobs.close();
-      await Promise.all([admin.close(), app.close(), redis.quit().catch(() => {})]);
+      await Promise.all([admin.close(), app.close(), redis.quit().catch(() => {}), mail.close()]);
       process.exit(0);
     });
     setTimeout(() => process.exit(0), config.shutdownGraceMs).unref();

@@ -1,5 +1,6 @@
 import type { Database, TenantTx } from '@tenantkit/db';
 import { isUuid, withTenant } from '@tenantkit/db';
+import type { DomainsDeps } from '@tenantkit/domains';
 import type { LifecycleDeps } from '@tenantkit/lifecycle';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { QueueName } from './queues.ts';
@@ -18,6 +19,8 @@ export interface WorkerDeps extends LifecycleDeps {
     opts?: { jobId?: string; delay?: number },
   ): Promise<void>;
   deletionGraceMs: number;
+  /** Custom-domain jobs' dependencies; without them the domain processors are not registered. */
+  domains?: DomainsDeps;
 }
 
 export interface TenantJobContext<D extends TenantJobData> {
@@ -68,6 +71,10 @@ export class ProcessorRegistry {
   platform<D>(queue: QueueName, name: string, handler: PlatformJobHandler<D>) {
     this.add(queue, name, { scope: 'platform', handler: handler as PlatformJobHandler<unknown> });
     return this;
+  }
+
+  has(queue: QueueName, name: string): boolean {
+    return this.entries.has(`${queue}/${name}`);
   }
 
   queues(): QueueName[] {

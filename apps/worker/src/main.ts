@@ -3,7 +3,8 @@ import { createDatabase } from '@tenantkit/db';
 import { wildcardDns } from '@tenantkit/lifecycle';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { developmentMail } from './dev-mail.ts';
+import { domainsDepsFromConfig } from './domains-deps.ts';
+import { configuredMail } from './mail.ts';
 import { defaultRegistry } from './registry.ts';
 import { startWorkers } from './runtime.ts';
 
@@ -28,11 +29,13 @@ const app = createDatabase({
   applicationName: 'tenantkit-worker',
 });
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
+const mail = configuredMail(config.mail, (line) => log.info(line));
+const domains = domainsDepsFromConfig(config, { app, redis });
 const running = await startWorkers({
   redisUrl: config.redisUrl,
   prefix: config.queuePrefix,
   app,
-  registry: defaultRegistry(),
+  registry: defaultRegistry({ domains: domains !== undefined, log: (line) => log.warn(line) }),
   concurrency: config.workerConcurrency,
   schedules: true,
   deps: {
@@ -41,13 +44,17 @@ const running = await startWorkers({
     redis,
     keyPrefix: config.redisKeyPrefix,
     platformDomain: config.db.platformDomain,
-    mail: developmentMail((line) => log.info(line)),
+    mail,
     dns: wildcardDns,
     deletionGraceMs: config.deletionGraceMs,
+    domains,
   },
   onFailed: (queue, job, error) => log.warn({ queue, job, err: error }, 'job failed'),
 });
-log.info({ queues: running.workers.map((w) => w.name) }, 'worker started');
+log.info(
+  { queues: running.workers.map((w) => w.name), smtp: config.mail.smtpUrl !== null },
+  'worker started',
+);
 
 let stopping = false;
 async function stop(signal: string) {
@@ -56,7 +63,7 @@ async function stop(signal: string) {
   log.info({ signal }, 'draining jobs');
   const { drained } = await running.close(config.shutdownGraceMs);
   log.info({ drained }, drained ? 'all jobs finished' : 'unfinished jobs handed back');
-  await Promise.all([admin.close(), app.close(), redis.quit().catch(() => {})]);
+  await Promise.all([admin.close(), app.close(), redis.quit().catch(() => {}), mail.close()]);
   process.exit(0);
 }
 process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -2,6 +2,7 @@ import type { Database } from '@tenantkit/db';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { ProcessorRegistry, WorkerDeps } from './jobs.ts';
+import { DOMAIN_SCAN_EVERY_MS, DOMAIN_SCAN_JOB } from './processors/domains.ts';
 import { SESSION_SWEEP_EVERY_MS } from './processors/maintenance.ts';
 import { DEFAULT_JOB_OPTIONS, type QueueConnectionOptions, type QueueName } from './queues.ts';
 
@@ -70,6 +71,13 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
       { every: SESSION_SWEEP_EVERY_MS },
       { name: 'sweep-expired-sessions', data: {} },
     );
+    if (registry.has('domains', DOMAIN_SCAN_JOB)) {
+      await queue('domains').upsertJobScheduler(
+        'due-domains',
+        { every: DOMAIN_SCAN_EVERY_MS },
+        { name: DOMAIN_SCAN_JOB, data: {} },
+      );
+    }
   }
   return {
     workers,

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { type DomainsConfig, domainsConfigSchema } from './domains.ts';
+import { type MailConfig, mailConfigSchema } from './mail.ts';
 import { ConfigError, parseEnv } from './parse.ts';
 import { type DatabaseConfig, loadDatabaseConfig, secretsKeyRingSchema } from './schemas.ts';
 
@@ -29,6 +31,16 @@ export const opsConfigSchema = z
     OPS_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
     OPS_HOST: z.string().default('0.0.0.0'),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+    /** Resolvers the domain jobs ask for TXT/CNAME/A records (empty: the system's). */
+    DNS_RESOLVERS: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .default([]),
   })
   .transform((env) => ({
     redisUrl: env.REDIS_URL,
@@ -39,12 +51,17 @@ export const opsConfigSchema = z
     port: env.OPS_PORT,
     host: env.OPS_HOST,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    dnsResolvers: env.DNS_RESOLVERS,
   }));
 
 export type OpsConfig = z.output<typeof opsConfigSchema> & {
   db: DatabaseConfig;
   /** Key ring spec for `parseKeyRing` (operator TOTP secrets are encrypted at rest). */
   secretsKeyRing: string;
+  /** Outgoing mail; `smtpUrl` null means the development sender. */
+  mail: MailConfig;
+  /** Custom domains and ACME, for the worker's domain jobs (packages/config/src/domains.ts). */
+  domains: DomainsConfig;
 };
 
 export function loadOpsConfig(env: Record<string, string | undefined>): OpsConfig {
@@ -61,6 +78,8 @@ export function loadOpsConfig(env: Record<string, string | undefined>): OpsConfi
   const db = attempt(() => loadDatabaseConfig(env));
   const ops = attempt(() => parseEnv(opsConfigSchema, env));
   const secrets = attempt(() => parseEnv(secretsKeyRingSchema, env));
-  if (!db || !ops || secrets === undefined) throw new ConfigError(lines);
-  return { ...ops, db, secretsKeyRing: secrets };
+  const mail = attempt(() => parseEnv(mailConfigSchema, env));
+  const domains = attempt(() => parseEnv(domainsConfigSchema, env));
+  if (!db || !ops || secrets === undefined || !mail || !domains) throw new ConfigError(lines);
+  return { ...ops, db, secretsKeyRing: secrets, mail, domains };
 }
