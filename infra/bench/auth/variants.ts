@@ -1,4 +1,5 @@
 import type { TenantRecord } from '@tenantkit/db';
+import { mintAccessToken } from '../lib/credentials.ts';
 import type { Target } from '../lib/load.ts';
 import type { ScratchDatabase } from '../lib/scratch-db.ts';
 
@@ -34,5 +35,13 @@ export const AUTH_VARIANTS: readonly AuthVariant[] = [
   {
     name: 'session',
     target: ({ host, path, sessionHeaders }) => ({ host, path, headers: sessionHeaders }),
+  },
+  {
+    name: 'jwt',
+    target: async ({ db, tenant, host, path }) => ({
+      host,
+      path,
+      headers: { authorization: `Bearer ${await mintAccessToken(db.app, tenant, host)}` },
+    }),
   },
 ];

@@ -1,10 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { type Database, type TenantRecord, withTenant } from '@tenantkit/db';
 import {
   createMember,
+  createServiceClient,
   createSession,
+  issueClientCredentialsToken,
+  parseKeyRing,
   provisionTenantIdentity,
   SESSION_COOKIE,
 } from '@tenantkit/identity';
+import { Redis } from 'ioredis';
 
 /** The least role that may list tasks (`projects:read`). */
 const READER_ROLES = ['viewer'];
@@ -48,4 +53,46 @@ export async function signInReaders(
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return headers;
+}
+
+/**
+ * A service client of `tenant` holding `projects:read`, and an access token for it issued the
+ * way `POST /oauth/token` issues one (identity services, in this process). The token's `iss`
+ * is `http://<host>`, what the api derives for plain-http requests to that host; the api
+ * verifies it with the public key the issuance stored, whatever key ring encrypted the private
+ * half.
+ */
+export async function mintAccessToken(
+  app: Database,
+  tenant: Pick<TenantRecord, 'id' | 'slug' | 'tier' | 'name'>,
+  host: string,
+): Promise<string> {
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  try {
+    const base = {
+      deps: { db: app, redis, keyPrefix: 'bench-mint:' },
+      tenant,
+      actor: { actorType: 'system' as const },
+    };
+    const { clientSecret, client } = await createServiceClient({
+      ctx: {
+        ...base,
+        permissions: new Set(['keys:manage', 'projects:read'] as const),
+        accountable: { type: 'user', id: '00000000-0000-4000-8000-000000000000' },
+      },
+      input: { name: 'bench', scopes: ['projects:read'] },
+    });
+    const issued = await issueClientCredentialsToken({
+      ctx: { ...base, keyRing: parseKeyRing(`mint:${randomBytes(32).toString('base64')}`) },
+      input: {
+        clientId: client.clientId,
+        clientSecret,
+        scope: 'projects:read',
+        issuer: `http://${host}`,
+      },
+    });
+    return issued.accessToken;
+  } finally {
+    await redis.quit();
+  }
 }
