@@ -2,6 +2,7 @@ import type { TenantRecord } from '@tenantkit/db';
 import { HttpProblem } from '@tenantkit/http';
 import {
   loadPermissions,
+  mfaPolicyKey,
   rbacVersionKey,
   SESSION_COOKIE,
   type SessionStoreDeps,
@@ -29,8 +30,11 @@ export const authenticate = (deps: ApiDeps, { bearer = false } = {}): Middleware
     const tenant = c.get('tenant');
     const token = getCookie(c, SESSION_COOKIE);
     if (token !== undefined) {
-      const principal = await sessionPrincipal(store, tenant, token);
-      if (principal) c.set('principal', principal);
+      const signedIn = await sessionPrincipal(store, tenant, token);
+      if (signedIn) {
+        c.set('principal', signedIn.principal);
+        c.set('mfaPolicyCached', signedIn.mfaPolicyCached);
+      }
     }
     await next();
   };
@@ -45,9 +49,14 @@ async function sessionPrincipal(
   store: SessionStoreDeps,
   tenant: TenantRecord,
   token: string,
-): Promise<Principal | undefined> {
+): Promise<{ principal: Principal; mfaPolicyCached: string | null } | undefined> {
   const rbacKey = store.keyPrefix + rbacVersionKey(tenant.id);
-  const { session, values } = await validateSessionReading(store, tenant, token, [rbacKey]);
+  // The MFA gate's cached policy rides along, so the gate costs no round trip of its own.
+  const policyKey = mfaPolicyKey(store.keyPrefix, tenant.id);
+  const { session, values } = await validateSessionReading(store, tenant, token, [
+    rbacKey,
+    policyKey,
+  ]);
   if (!session) return undefined;
   const permissions = await loadPermissions(
     store,
@@ -56,11 +65,14 @@ async function sessionPrincipal(
     values[0],
   );
   return {
-    type: 'user',
-    id: session.userId,
-    via: 'session',
-    sessionId: session.sessionId,
-    permissions,
+    principal: {
+      type: 'user',
+      id: session.userId,
+      via: 'session',
+      sessionId: session.sessionId,
+      permissions,
+    },
+    mfaPolicyCached: values[1] ?? null,
   };
 }
 

@@ -3,6 +3,13 @@ import { mfaEnrolmentRequired } from '@tenantkit/identity';
 import type { MiddlewareHandler } from 'hono';
 import type { ApiDeps } from '../deps.ts';
 
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The MFA policy as cached in Redis when authenticate read the session ('1', '0', null). */
+    mfaPolicyCached: string | null;
+  }
+}
+
 /**
  * Under the tenant's "MFA required" policy, a member signed in without MFA may only enrol:
  * every /v1 route answers 403 `mfa-enrolment-required` until they have (the enrolment routes
@@ -15,7 +22,9 @@ import type { ApiDeps } from '../deps.ts';
 export const requireMfaEnrolment = (deps: ApiDeps): MiddlewareHandler =>
   async function requireMfaEnrolment(c, next) {
     const principal = c.get('principal');
-    if (principal?.via === 'session') {
+    // '0' is the tenant's cached "MFA not required", read by authenticate in its MGET; any
+    // other answer (required, or not cached) goes to the full check.
+    if (principal?.via === 'session' && c.get('mfaPolicyCached') !== '0') {
       const store = { db: deps.db, redis: deps.redis, keyPrefix: deps.keyPrefix };
       if (await mfaEnrolmentRequired(store, c.get('tenant'), principal.id)) {
         throw new HttpProblem({

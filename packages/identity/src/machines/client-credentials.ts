@@ -5,6 +5,7 @@
  */
 import type { TenantRecord } from '@tenantkit/db';
 import { withTenant } from '@tenantkit/db';
+import { LRUCache } from 'lru-cache';
 import { appendAuditEvent } from '../audit/index.ts';
 import type { PermissionDeps } from '../members/index.ts';
 import { isPermission, type Permission } from '../rbac/index.ts';
@@ -142,14 +143,23 @@ export async function authenticateAccessToken({
   token: string;
   now?: Date;
 }): Promise<ClientPrincipal> {
-  const keys = await verificationKeysFor(deps.db, tenant, kidOf(token), now);
-  const claims: AccessTokenClaims = await verifyAccessToken(token, {
-    keys,
-    issuer,
-    audience: ACCESS_TOKEN_AUDIENCE,
-    tenantId: tenant.id,
-    now,
-  });
+  // The same bytes verify the same way until they expire: a token this process has verified
+  // for this tenant and issuer skips the key lookup and the ES256 check (the expensive part)
+  // until its `exp` or a minute, whichever is first. Revocation is still checked every time.
+  const cacheKey = `${tenant.id}\n${issuer}\n${token}`;
+  let claims = verifiedTokens.get(cacheKey);
+  if (!claims || claims.expiresAt.getTime() <= now.getTime()) {
+    const keys = await verificationKeysFor(deps.db, tenant, kidOf(token), now);
+    claims = await verifyAccessToken(token, {
+      keys,
+      issuer,
+      audience: ACCESS_TOKEN_AUDIENCE,
+      tenantId: tenant.id,
+      now,
+    });
+    const ttl = Math.min(VERIFIED_TOKEN_TTL_MS, claims.expiresAt.getTime() - now.getTime());
+    if (ttl > 0) verifiedTokens.set(cacheKey, claims, { ttl });
+  }
   const clientId = claims.clientId ?? claims.subject;
   if (await isServiceClientRevoked(deps, tenant, clientId)) {
     throw new InvalidTokenError('revoked');
@@ -161,6 +171,9 @@ export async function authenticateAccessToken({
     permissions: scopeSet(claims.scopes),
   };
 }
+
+const VERIFIED_TOKEN_TTL_MS = 60_000;
+const verifiedTokens = new LRUCache<string, AccessTokenClaims>({ max: 10_000 });
 
 /** Scopes intersected with the catalog: a scope the catalog dropped grants nothing. */
 function scopeSet(scopes: readonly string[]): ReadonlySet<Permission> {

@@ -31,6 +31,7 @@ export {
   getMfaPolicy,
   type MfaGateDeps,
   mfaEnrolmentRequired,
+  mfaPolicyKey,
   publishMfaEnrolment,
   readMfaPolicy,
   setMfaPolicy,

@@ -26,7 +26,10 @@ export interface MfaGateDeps {
 }
 
 const CACHE_TTL_MS = 10 * 60 * 1000;
-const policyKey = (prefix: string, tenantId: string) => `${prefix}t:{${tenantId}}:mfa-required`;
+/** The gate's cached copy of the tenant policy ('1' / '0'); authenticate reads it in its MGET. */
+export const mfaPolicyKey = (prefix: string, tenantId: string) =>
+  `${prefix}t:{${tenantId}}:mfa-required`;
+const policyKey = mfaPolicyKey;
 const enrolledKey = (prefix: string, tenantId: string, userId: string) =>
   `${prefix}t:{${tenantId}}:mfa-enrolled:${userId}`;
 
