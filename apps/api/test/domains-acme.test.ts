@@ -9,6 +9,7 @@ import {
   json,
   PLATFORM_DOMAIN,
   type TestTenant,
+  waitFor,
 } from './helpers.ts';
 
 // The whole custom-domain path against real components: PowerDNS as the customer's DNS host,
@@ -102,7 +103,12 @@ describe('a custom domain end to end', () => {
     stack.clock.now = new Date(Date.parse(due.certificate.nextAttemptAt ?? '') + 1_000);
     const job = { tenantId: tenantId(), hostname: 'app.acme.test' };
     expect((await renewCertificate(stack.deps, job)).outcome).toBe('issued');
-    const after = await httpsGet(httpsPort(), 'app.acme.test', '/healthz', { ca: stack.root });
+    // The new certificate reaches the listener's store through one pub/sub hop: poll briefly.
+    let after = before;
+    await waitFor(async () => {
+      after = await httpsGet(httpsPort(), 'app.acme.test', '/healthz', { ca: stack.root });
+      return after.peer.serialNumber !== before.peer.serialNumber;
+    });
     expect(after.peer.serialNumber).not.toBe(before.peer.serialNumber);
     stack.clock.now = new Date();
   });
@@ -140,6 +146,20 @@ describe('a custom domain end to end', () => {
       200,
     );
     expect((await acme.client.delete('/v1/domains/app.acme.test')).status).toBe(204);
+    // The running api hears of the removal through one pub/sub hop (certificate store and host
+    // cache): give it that hop, then both doors must be shut.
+    await waitFor(async () => {
+      const refused = await httpsGet(httpsPort(), 'app.acme.test', '/healthz', {
+        ca: stack.root,
+      }).then(
+        () => false,
+        () => true,
+      );
+      return (
+        refused &&
+        (await httpGet(stack.api.port, 'app.acme.test', '/v1/projects', headers)).status === 404
+      );
+    });
     await expect(
       httpsGet(httpsPort(), 'app.acme.test', '/healthz', { ca: stack.root }),
     ).rejects.toThrow();
