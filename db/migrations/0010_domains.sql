@@ -94,7 +94,10 @@ as $$
   join domain_certificates c on c.tenant_id = d.tenant_id and c.hostname = d.hostname
   where d.hostname = p_hostname and d.kind = 'custom' and d.status = 'active'
     and d.cert_status in ('issued', 'renewing') and c.not_after > now()
-  order by c.not_after desc
+  -- The newest certificate still valid: after a renewal, the renewed one, whatever validity
+  -- period the CA chose for each (a CA may backdate or vary it, so not_after alone can tie
+  -- or even order them the wrong way).
+  order by c.created_at desc, c.not_after desc
   limit 1
 $$;
 revoke all on function certificate_for_hostname(text) from public;
