@@ -11,14 +11,14 @@ import { identityContext } from './identity-context.ts';
 export function adminContext(c: Context, deps: ApiDeps): AdminContext {
   const principal = c.get('principal');
   if (!principal) throw new HttpProblem({ status: 401, slug: 'unauthenticated' });
-  // An API key acts for whoever answers for it (its creator), with the key's own permissions.
+  // A member acts as itself, a service client as itself, and an API key for whoever answers
+  // for it (its creator); always with the permissions of this request's credential.
   const actor =
-    principal.via === 'bearer' && principal.type === 'api_key'
-      ? principal.accountable
-      : {
-          type: principal.type === 'client' ? ('client' as const) : ('user' as const),
-          id: principal.id,
-        };
+    principal.via === 'session'
+      ? { type: 'user' as const, id: principal.id }
+      : principal.type === 'api_key'
+        ? principal.accountable
+        : { type: 'client' as const, id: principal.id };
   return {
     ...identityContext(c, deps),
     principal: { type: actor.type, id: actor.id, permissions: principal.permissions },
