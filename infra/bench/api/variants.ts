@@ -6,7 +6,7 @@ import type { ApiFixtures } from './fixtures.ts';
 /** One server configuration the api bench measures. */
 export interface Variant {
   /** `bare` and `full` are the compared pair; the others only explain the gap. */
-  name: 'bare' | 'bare+tx' | 'bare+tx/prepared' | 'full';
+  name: 'bare' | 'bare+tx' | 'bare+tx/prepared' | 'bare+simple' | 'full';
   kind: ServerKind;
   env: () => Record<string, string>;
 }
@@ -36,10 +36,12 @@ export function variants(
   };
   return [
     { name: 'bare', kind: 'bare', env: bare('plain', db.adminUrl) },
+    { name: 'bare/prepared' as 'bare', kind: 'bare', env: bare('plain', db.adminUrl, true) },
     ...(breakdown
       ? ([
           { name: 'bare+tx', kind: 'bare', env: bare('tenant-tx', db.appUrl) },
           { name: 'bare+tx/prepared', kind: 'bare', env: bare('tenant-tx', db.appUrl, true) },
+          { name: 'bare+simple', kind: 'bare', env: bare('tenant-simple', db.appUrl) },
         ] satisfies Variant[])
       : []),
     full,

@@ -49,7 +49,7 @@ const sql = postgres(required('BENCH_DATABASE_URL'), {
 });
 
 const mode = process.env.BENCH_BARE_MODE ?? 'plain';
-if (!['plain', 'tenant-tx'].includes(mode)) throw new Error(`bad mode ${mode}`);
+if (!['plain', 'tenant-tx', 'tenant-simple'].includes(mode)) throw new Error(`bad mode ${mode}`);
 
 const selectPage = (
   q: postgres.Sql | postgres.ReservedSql,
@@ -63,6 +63,18 @@ const selectPage = (
 
 async function tasksPage(route: BareRoute, projectId: string): Promise<TaskRow[]> {
   if (mode === 'plain') return selectPage(sql, route, projectId);
+  if (mode === 'tenant-simple') {
+    const [, rows] = (await sql
+      .unsafe(
+        `select set_config('app.tenant_id', '${route.tenantId}', true);
+       select tenant_id, id, project_id, title, done, version, created_at, updated_at
+       from ${route.relation}
+       where tenant_id = '${route.tenantId}' and project_id = '${projectId}'
+       order by id limit ${PAGE + 1}`,
+      )
+      .simple()) as unknown as [unknown, TaskRow[]];
+    return rows;
+  }
   const conn = await sql.reserve();
   try {
     const context = Promise.all([

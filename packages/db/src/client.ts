@@ -43,7 +43,9 @@ export function createDatabase({
     idle_timeout: 30,
     connect_timeout: 10,
     onnotice: () => {},
-    connection: { application_name: applicationName },
+    // tenantRead (tenant-read.ts) inlines string literals by doubling quotes, which is only
+    // the whole escaping rule while standard_conforming_strings is on: pinned, not assumed.
+    connection: { application_name: applicationName, standard_conforming_strings: 'on' },
   });
   // Constructed once: drizzle's postgres-js driver installs its type parsers on the pool's
   // options, which connections reserved later share.

@@ -17,6 +17,14 @@ export {
 export { migrationsDir, tenantsDir } from './paths.ts';
 export * as schema from './schema/index.ts';
 export {
+  type InlineSql,
+  type InlineValue,
+  inlineSql,
+  SqlIdentifier,
+  sqlIdentifier,
+  tenantRead,
+} from './tenant-read.ts';
+export {
   type CreateTenantInput,
   createTenant,
   type TenantRecord,

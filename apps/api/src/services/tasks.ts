@@ -1,15 +1,18 @@
 import {
+  type InlineSql,
+  InvalidInputError,
+  inlineSql,
   isUuid,
   NotFoundError,
   schema,
+  sqlIdentifier,
   type TenantTx,
-  tenantStatement,
+  tenantRead,
   uuidv7,
   VersionConflictError,
   withTenant,
 } from '@tenantkit/db';
 import { and, eq, sql } from 'drizzle-orm';
-import type postgres from 'postgres';
 import type { ServiceContext } from './context.ts';
 import { decodeCursor, type Page, toPage } from './pagination.ts';
 
@@ -77,9 +80,9 @@ export async function getTask({
 }
 
 /**
- * The hot path, in one round trip (`tenantStatement`): raw postgres.js rather than drizzle,
- * and a prepared statement for pooled tenants. The project's existence is only checked when
- * the page comes back empty, to tell "no tasks" from "no such project".
+ * The hot path: one simple-protocol message (`tenantRead`: set_config and the SELECT in one
+ * implicit transaction), raw SQL rather than drizzle. The project's existence is only checked
+ * when the page comes back empty, to tell "no tasks" from "no such project".
  */
 export async function listTasks({
   ctx,
@@ -90,8 +93,10 @@ export async function listTasks({
 }): Promise<Page<TaskListItem>> {
   const { tenant } = ctx;
   const after = decodeCursor(input.cursor);
-  const rows = await tenantStatement(ctx.db, tenant.id, (q) =>
-    selectTaskPage(q, tenant, { ...input, after }),
+  const rows = await tenantRead<TaskListItem>(
+    ctx.db,
+    tenant.id,
+    selectTaskPage(tenant, { ...input, after }),
   );
   if (rows.length === 0) {
     const exists = await withTenant(ctx.db, tenant.id, (tx) =>
@@ -117,51 +122,33 @@ export interface TaskListItem {
   updatedAt: string;
 }
 
-const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
-const TASK_COLUMNS = `id, project_id as "projectId", title, done, version,
+const ISO_UTC = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"';
+const TASK_COLUMNS = inlineSql`id, project_id as "projectId", title, done, version,
   to_char(created_at at time zone 'UTC', ${ISO_UTC}) as "createdAt",
   to_char(updated_at at time zone 'UTC', ${ISO_UTC}) as "updatedAt"`;
 
 /**
- * Pooled tenants share one statement text, prepared once per connection. A dedicated
- * tenant's leaf is named in the text, so preparing it would leave one statement per tenant
- * on every connection; its values are inlined instead (each checked to be a UUID or an
- * integer), which lets the unnamed statement go out with the others rather than wait for a
- * Parse/Describe answer.
+ * One page of a project's tasks from the tenant's relation (the shared pooled parent, or the
+ * dedicated tenant's own leaf, by name), values inlined: ids are checked to be UUIDs first.
  */
 function selectTaskPage(
-  q: postgres.ReservedSql,
   tenant: ServiceContext['tenant'],
   input: { projectId: string; limit: number; after?: string },
-) {
-  const limit = input.limit + 1;
-  if (!Number.isInteger(limit) || limit < 1) throw new Error('page limit must be an integer');
-  const afterClause = (value: string) => (input.after === undefined ? '' : `and id > ${value}`);
-  if (tenant.tier === 'pooled') {
-    const params = [tenant.id, input.projectId, limit, ...(input.after ? [input.after] : [])];
-    return q.unsafe<TaskListItem[]>(
-      `select ${TASK_COLUMNS} from tasks_pooled
-       where tenant_id = $1 and project_id = $2 ${afterClause('$4')}
-       order by id limit $3`,
-      params,
-      { prepare: true },
-    );
-  }
-  const leaf = schema.dedicatedLeafName(tenant.id);
-  return q.unsafe<TaskListItem[]>(
-    `select ${TASK_COLUMNS} from ${leaf}
-     where tenant_id = ${uuidLiteral(tenant.id)} and project_id = ${uuidLiteral(input.projectId)}
-     ${afterClause(input.after === undefined ? '' : uuidLiteral(input.after))}
-     order by id limit ${limit}`,
-    [],
-    { prepare: false },
+): InlineSql {
+  const relation = sqlIdentifier(
+    tenant.tier === 'pooled' ? 'tasks_pooled' : schema.dedicatedLeafName(tenant.id),
   );
+  const after =
+    input.after === undefined ? inlineSql`` : inlineSql`and id > ${uuid(input.after)}::uuid`;
+  return inlineSql`select ${TASK_COLUMNS} from ${relation}
+    where tenant_id = ${uuid(tenant.id)}::uuid and project_id = ${uuid(input.projectId)}::uuid ${after}
+    order by id limit ${input.limit + 1}`;
 }
 
-/** A quoted UUID for SQL text; anything that is not exactly a UUID never gets this far. */
-function uuidLiteral(value: string): string {
-  if (!isUuid(value)) throw new Error('not a UUID');
-  return `'${value}'::uuid`;
+/** Only exactly a UUID gets into the text (cursor ids included). */
+function uuid(value: string): string {
+  if (!isUuid(value)) throw new InvalidInputError('invalid-id', 'not a UUID');
+  return value;
 }
 
 export async function updateTask({
