@@ -22,6 +22,7 @@ export {
   problemType,
 } from './problem/index.ts';
 export {
+  type ChargeGate,
   type LimitEntry,
   limitAll,
   RateLimiter,
@@ -32,6 +33,7 @@ export {
   type RateLimitResult,
   rateLimit,
   rateLimitHeaders,
+  readThenLimit,
 } from './rate-limit/index.ts';
 export { type RequestIdOptions, requestId } from './request-id/index.ts';
 export { type RequestLoggerOptions, requestLogger } from './request-logger/index.ts';

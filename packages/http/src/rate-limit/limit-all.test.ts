@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { limitAll } from './limit-all.ts';
+import { limitAll, readThenLimit } from './limit-all.ts';
 import { createTestRedis, type TestRedis } from './test-redis.ts';
 
 let db: TestRedis;
@@ -70,5 +70,81 @@ describe('limitAll', () => {
     await expect(
       limitAll(db.redis, db.prefix, [{ key: fresh(), policy: { limit: 2, windowSeconds: 1 } }], 3),
     ).rejects.toBeInstanceOf(RangeError);
+  });
+});
+
+describe('readThenLimit', () => {
+  const policy = { limit: 2, windowSeconds: 3600 };
+  const entry = () => ({ key: fresh(), policy });
+
+  it('charges when the gate key is live, and returns every read value', async () => {
+    const [gate, other] = [`${db.prefix}${fresh()}`, `${db.prefix}${fresh()}`];
+    await db.redis.set(gate, 'session-json');
+    await db.redis.set(other, '7');
+    const limit = entry();
+    const run = () =>
+      readThenLimit(db.redis, {
+        read: [gate, other, `${db.prefix}${fresh()}`],
+        gate: { liveUnless: 'revoked' },
+        prefix: db.prefix,
+        entries: [limit],
+      });
+    const first = await run();
+    expect(first.values).toEqual(['session-json', '7', null]);
+    expect(first.results?.map((r) => [r.allowed, r.remaining])).toEqual([[true, 1]]);
+    await run();
+    expect((await run()).results?.[0]?.allowed).toBe(false);
+  });
+
+  it('spends nothing when the gate key is missing or a tombstone', async () => {
+    const [missing, revoked] = [`${db.prefix}${fresh()}`, `${db.prefix}${fresh()}`];
+    await db.redis.set(revoked, 'revoked');
+    const limit = entry();
+    for (let i = 0; i < 5; i++) {
+      for (const key of [missing, revoked]) {
+        const reply = await readThenLimit(db.redis, {
+          read: [key],
+          gate: { liveUnless: 'revoked' },
+          prefix: db.prefix,
+          entries: [limit],
+        });
+        expect(reply.results).toBeUndefined();
+      }
+    }
+    const [after] = await limitAll(db.redis, db.prefix, [limit]);
+    expect(after?.remaining).toBe(1);
+  });
+
+  it("with an 'absent' gate charges only while the key does not exist", async () => {
+    const marker = `${db.prefix}${fresh()}`;
+    const limit = entry();
+    const run = () =>
+      readThenLimit(db.redis, {
+        read: [marker],
+        gate: { absent: true },
+        prefix: db.prefix,
+        entries: [limit],
+      });
+    expect((await run()).results?.[0]?.allowed).toBe(true);
+    await db.redis.set(marker, '1');
+    const blocked = await run();
+    expect(blocked).toEqual({ values: ['1'], results: undefined });
+  });
+
+  it('charges all or nothing across its entries, like limitAll', async () => {
+    const gate = `${db.prefix}${fresh()}`;
+    await db.redis.set(gate, 'live');
+    const outer = { key: fresh(), policy: { limit: 100, windowSeconds: 3600 } };
+    const inner = { key: fresh(), policy: { limit: 1, windowSeconds: 3600 } };
+    for (let i = 0; i < 10; i++) {
+      await readThenLimit(db.redis, {
+        read: [gate],
+        gate: { liveUnless: 'revoked' },
+        prefix: db.prefix,
+        entries: [outer, inner],
+      });
+    }
+    const [alone] = await limitAll(db.redis, db.prefix, [outer]);
+    expect(alone?.remaining).toBe(98);
   });
 });

@@ -20,9 +20,11 @@ import type { Redis } from 'ioredis';
 import type { RateLimitPolicy, RateLimitResult } from './limiter.ts';
 import { validatePolicy } from './limiter.ts';
 
-// KEYS: the TAT keys. ARGV[1]: cost; then per key: emission interval (µs per unit), burst.
-// Returns a flat list of { allowed (0/1), remaining, reset ms, retry-after ms } per key.
-const GCRA_ALL_SCRIPT = `
+// The GCRA arithmetic as a Lua function, shared by both scripts. KEYS: the TAT keys.
+// ARGV[1]: cost; then per key: emission interval (µs per unit), burst. Returns a flat list of
+// { allowed (0/1), remaining, reset ms, retry-after ms } per key.
+const GCRA_ALL_FUNCTION = `
+local function gcra_all(KEYS, ARGV)
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
 local cost = tonumber(ARGV[1])
@@ -63,9 +65,40 @@ for i = 1, #KEYS do
   end
 end
 return reply
+end
 `;
 
-const GCRA_ALL_SHA = createHash('sha1').update(GCRA_ALL_SCRIPT).digest('hex');
+const GCRA_ALL_SCRIPT = `${GCRA_ALL_FUNCTION}
+return gcra_all(KEYS, ARGV)
+`;
+
+const GCRA_ALL_SHA = sha1(GCRA_ALL_SCRIPT);
+
+// KEYS: the keys to read (ARGV[1] of them), then the TAT keys. ARGV[2]: the gate on the first
+// read key: 'absent' (charge only if it does not exist) or 'live:<tombstone>' (charge only if
+// it exists and is not the tombstone). ARGV[3..]: as GCRA_ALL_SCRIPT's ARGV.
+// Returns the read values, 1 if charged (else 0), then GCRA_ALL_SCRIPT's reply if charged.
+const READ_THEN_LIMIT_SCRIPT = `${GCRA_ALL_FUNCTION}
+local n = tonumber(ARGV[1])
+local reply, limit_keys, limit_args = {}, {}, {}
+for i = 1, n do reply[i] = redis.call('GET', KEYS[i]) end
+for i = n + 1, #KEYS do limit_keys[#limit_keys + 1] = KEYS[i] end
+for i = 3, #ARGV do limit_args[#limit_args + 1] = ARGV[i] end
+local first, gate = reply[1], ARGV[2]
+local pass
+if gate == 'absent' then pass = (first == false)
+else pass = (first ~= false and first ~= string.sub(gate, 6)) end
+if not pass then reply[n + 1] = 0 return reply end
+reply[n + 1] = 1
+for _, v in ipairs(gcra_all(limit_keys, limit_args)) do reply[#reply + 1] = v end
+return reply
+`;
+
+const READ_THEN_LIMIT_SHA = sha1(READ_THEN_LIMIT_SCRIPT);
+
+function sha1(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
 
 export interface LimitEntry {
   /** Without the limiter's prefix. Keys of one call should share a hash tag on Redis Cluster. */
@@ -84,6 +117,63 @@ export async function limitAll(
   cost = 1,
 ): Promise<RateLimitResult[]> {
   if (entries.length === 0) return [];
+  const keys = entries.map((e) => prefix + e.key);
+  const reply = await evalScript(
+    redis,
+    GCRA_ALL_SHA,
+    GCRA_ALL_SCRIPT,
+    keys,
+    gcraArgs(entries, cost),
+  );
+  if (!Array.isArray(reply)) throw new Error(`Unexpected rate limit script reply: ${reply}`);
+  return parseResults(entries, reply);
+}
+
+/** When `readThenLimit` charges: the first read key must be absent, or live (not a tombstone). */
+export type ChargeGate = { absent: true } | { liveUnless: string };
+
+/**
+ * Reads some keys and, only if the first of them passes `gate`, spends `cost` on `entries` as
+ * `limitAll` does: one round trip where reading a credential's state and then charging its
+ * rate limits would take two. The gate keeps the "authenticate first, then count" order: a
+ * request whose credential Redis does not know as live (unknown, revoked) spends no quota,
+ * and the caller falls back to checking it the slow way.
+ *
+ * `read` keys are full keys (no prefix); `entries` keys get `prefix` like limitAll's. On Redis
+ * Cluster every key must share one hash slot.
+ */
+export async function readThenLimit(
+  redis: Redis,
+  {
+    read,
+    gate,
+    prefix,
+    entries,
+    cost = 1,
+  }: {
+    read: readonly [string, ...string[]];
+    gate: ChargeGate;
+    prefix: string;
+    entries: readonly LimitEntry[];
+    cost?: number;
+  },
+): Promise<{ values: (string | null)[]; results: RateLimitResult[] | undefined }> {
+  const gateArg = 'absent' in gate ? 'absent' : `live:${gate.liveUnless}`;
+  const keys = [...read, ...entries.map((e) => prefix + e.key)];
+  const args = [read.length, gateArg, ...gcraArgs(entries, cost)];
+  const reply = await evalScript(redis, READ_THEN_LIMIT_SHA, READ_THEN_LIMIT_SCRIPT, keys, args);
+  if (!Array.isArray(reply) || reply.length < read.length + 1) {
+    throw new Error(`Unexpected rate limit script reply: ${JSON.stringify(reply)}`);
+  }
+  const values = reply.slice(0, read.length).map((v) => (typeof v === 'string' ? v : null));
+  const charged = reply[read.length] === 1;
+  return {
+    values,
+    results: charged ? parseResults(entries, reply.slice(read.length + 1)) : undefined,
+  };
+}
+
+function gcraArgs(entries: readonly LimitEntry[], cost: number): Array<string | number> {
   const args: Array<string | number> = [cost];
   for (const { policy } of entries) {
     validatePolicy(policy);
@@ -93,15 +183,26 @@ export async function limitAll(
     }
     args.push(Math.max(1, Math.round((policy.windowSeconds * 1_000_000) / policy.limit)), burst);
   }
-  const keys = entries.map((e) => prefix + e.key);
-  let reply: unknown;
+  return args;
+}
+
+async function evalScript(
+  redis: Redis,
+  sha: string,
+  script: string,
+  keys: readonly string[],
+  args: ReadonlyArray<string | number>,
+): Promise<unknown> {
   try {
-    reply = await redis.evalsha(GCRA_ALL_SHA, keys.length, ...keys, ...args);
+    return await redis.evalsha(sha, keys.length, ...keys, ...args);
   } catch (err) {
     if (!(err instanceof Error && err.message.startsWith('NOSCRIPT'))) throw err;
-    reply = await redis.eval(GCRA_ALL_SCRIPT, keys.length, ...keys, ...args);
+    return redis.eval(script, keys.length, ...keys, ...args);
   }
-  if (!Array.isArray(reply) || reply.length !== entries.length * 4) {
+}
+
+function parseResults(entries: readonly LimitEntry[], reply: unknown[]): RateLimitResult[] {
+  if (reply.length !== entries.length * 4) {
     throw new Error(`Unexpected rate limit script reply: ${JSON.stringify(reply)}`);
   }
   return entries.map(({ policy }, i) => {
