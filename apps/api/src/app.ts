@@ -15,7 +15,7 @@ import { invitationLimits } from './auth/invitation-limits.ts';
 import { loginLimits } from './auth/login-limits.ts';
 import { requireMfaEnrolment } from './auth/mfa-gate.ts';
 import type { ApiDeps } from './deps.ts';
-import { apiRateLimit } from './middleware/api-rate-limit.ts';
+import { apiLimits, apiRateLimit } from './middleware/api-rate-limit.ts';
 import { resolveTenant } from './middleware/tenant.ts';
 import { registerAcmeChallengeRoute } from './routes/acme/http01.ts';
 import * as auditList from './routes/audit/list.ts';
@@ -56,21 +56,22 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
   app.use('/docs', tenantScope);
   app.use('/docs/*', tenantScope);
   app.use('/openapi.json', tenantScope);
+  const limits = apiLimits(deps, { scale: deps.apiRateLimitScale });
   app.use(
     '/v1/*',
     tenantScope,
     bodyLimit({ maxBytes: deps.bodyLimitBytes }),
     jsonBody(),
-    authenticate(deps, { bearer: true }),
+    authenticate(deps, { bearer: true, limits }),
     requireAuth(),
-    apiRateLimit(deps, { scale: deps.apiRateLimitScale }),
+    apiRateLimit(deps, limits),
     sameOriginForCookies(),
     requireMfaEnrolment(deps),
   );
 
   // Sign-in, sign-out and the member's own sessions: a session is optional here (signing in
   // is how one gets it); browser posts must come from the tenant's own pages.
-  const limits = loginLimits(deps);
+  const signInLimits = loginLimits(deps);
   for (const path of [
     '/auth/*',
     '/login',
@@ -90,9 +91,9 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
     );
   }
   const auth = new OpenAPIHono({ defaultHook: validationHook });
-  registerAuthRoutes(auth, deps, limits);
+  registerAuthRoutes(auth, deps, signInLimits);
   app.route('/auth', auth);
-  registerPages(app, deps, limits);
+  registerPages(app, deps, signInLimits);
 
   // Accepting an invitation: anonymous, rate limited, same-origin for browsers like sign-in.
   const acceptLimits = invitationLimits(deps);

@@ -1,21 +1,28 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { type TenantRecord, uuidv7 } from '@tenantkit/db';
 import { createLogger, errorHandler } from '@tenantkit/http';
+import { parseSessionToken, SESSION_TOMBSTONE, sessionKey } from '@tenantkit/identity';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authenticate, requireAuth } from '../src/auth/authenticate.ts';
 import type { Principal } from '../src/auth/principal.ts';
 import {
   API_CREDENTIAL_LIMITS,
   API_PLAN_LIMITS,
+  apiLimits,
   apiRateLimit,
 } from '../src/middleware/api-rate-limit.ts';
+import { resolveTenant } from '../src/middleware/tenant.ts';
 import {
   type ApiClient,
   type ApiFixture,
+  apiClient,
   createApiFixture,
   expectProblem,
   expectStatus,
   type TestTenant,
 } from './helpers.ts';
+import { accessToken, bearerClient, createServiceClient } from './machine-helpers.ts';
 
 // The limits as shipped (scale 1), so every number below is the production one.
 let fx: ApiFixture;
@@ -71,6 +78,12 @@ async function flood(client: ApiClient, n: number, parallel = 10): Promise<Flood
     }
   }
   return result;
+}
+
+function sessionIdOf(token: string): string {
+  const parsed = parseSessionToken(token);
+  if (!parsed) throw new Error('not a session token');
+  return parsed.id;
 }
 
 const count = (statuses: number[], status: number) => statuses.filter((s) => s === status).length;
@@ -168,5 +181,96 @@ describe('/v1 rate limits', () => {
     expect(res.headers.get('ratelimit')).toMatch(
       new RegExp(`^"credential";r=${SESSION.burst - 1};`),
     );
+  });
+
+  describe('charged in the credential read (one Redis round trip)', () => {
+    // The real /v1 chain (tenant, authenticate with limits, requireAuth, apiRateLimit) with
+    // hour-long windows, so no unit comes back during the test and every count is exact.
+    // The tenant's limit is the tighter one, so the headers count every credential together.
+    // Keys of their own: the full app's requests in between (creating a client) charge the
+    // shipped limits, and must not touch these counts.
+    const limits = () =>
+      apiLimits(
+        { keyPrefix: `${fx.deps.keyPrefix}chain:` },
+        {
+          plans: { free: { limit: 40, windowSeconds: 3600 } },
+          credentials: {
+            session: { limit: 100, windowSeconds: 3600 },
+            client: { limit: 100, windowSeconds: 3600 },
+          },
+        },
+      );
+    const chainApp = () => {
+      const table = limits();
+      const app = new OpenAPIHono();
+      app.onError(errorHandler({ logger: createLogger({ level: 'silent' }) }));
+      app.use(
+        '*',
+        resolveTenant({ resolver: fx.deps.resolver, trustedProxies: fx.deps.trustedProxies }),
+        authenticate(fx.deps, { bearer: true, limits: table }),
+        requireAuth(),
+        apiRateLimit(fx.deps, table),
+      );
+      app.get('/v1/ping', (c) => c.text('ok'));
+      return app;
+    };
+    const remaining = (res: Response) =>
+      Number(/;r=(\d+);/.exec(res.headers.get('ratelimit') ?? '')?.[1]);
+
+    it('counts a session request exactly once, with its copy cached or not', async () => {
+      const tenant = await tenantOnPlan('free');
+      const client = apiClient(chainApp(), tenant.host, { token: tenant.token });
+      const sessionCopy = sessionKey(
+        fx.deps.keyPrefix,
+        tenant.record.id,
+        sessionIdOf(tenant.token),
+      );
+      const seen: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        // Every other request finds no cached copy: authenticate reads Postgres and the
+        // middleware charges; otherwise the script charged while reading the copy.
+        if (i % 2 === 0) await fx.deps.redis.del(sessionCopy);
+        const res = await client.get('/v1/ping');
+        await expectStatus(res, 200);
+        seen.push(remaining(res));
+      }
+      expect(seen).toEqual([39, 38, 37, 36]);
+    });
+
+    it('spends nothing on a revoked session, read from its tombstone', async () => {
+      const tenant = await tenantOnPlan('free');
+      const owner = apiClient(chainApp(), tenant.host, { token: tenant.token });
+      expect(remaining(await owner.get('/v1/ping'))).toBe(39);
+      // What signing out leaves in Redis; the row stays, so deleting the tombstone brings the
+      // session back (a cache miss reads Postgres) to show what the flood cost.
+      const copy = sessionKey(fx.deps.keyPrefix, tenant.record.id, sessionIdOf(tenant.token));
+      await fx.deps.redis.set(copy, SESSION_TOMBSTONE, 'PX', 60_000);
+      const { statuses } = await flood(owner, 15, 5);
+      expect(new Set(statuses)).toEqual(new Set([401]));
+      await fx.deps.redis.del(copy);
+      expect(remaining(await owner.get('/v1/ping'))).toBe(38);
+    });
+
+    it("counts a client's tokens once each, and nothing once the client is revoked", async () => {
+      const tenant = await tenantOnPlan('free');
+      const app = chainApp();
+      const created = await createServiceClient(tenant.client, ['projects:read']);
+      const machine = bearerClient(
+        app,
+        tenant.host,
+        await accessToken(fx.app, tenant.host, created),
+      );
+      const seen: number[] = [];
+      for (let i = 0; i < 3; i++) seen.push(remaining(await machine.get('/v1/ping')));
+      expect(seen).toEqual([39, 38, 37]);
+      await expectStatus(
+        await tenant.client.delete(`/v1/service-clients/${created.clientId}`),
+        204,
+      );
+      const { statuses } = await flood(machine, 15, 5);
+      expect(new Set(statuses)).toEqual(new Set([401]));
+      const owner = apiClient(app, tenant.host, { token: tenant.token });
+      expect(remaining(await owner.get('/v1/ping'))).toBe(36);
+    });
   });
 });

@@ -1,12 +1,17 @@
-import { HttpProblem } from '@tenantkit/http';
+import { HttpProblem, readThenLimit } from '@tenantkit/http';
 import {
   API_KEY_PREFIX,
   authenticateAccessToken,
   authenticateApiKey,
+  type ClientPrincipal,
   InvalidTokenError,
+  isServiceClientRevoked,
+  serviceClientRevokedKey,
+  verifyClientAccessToken,
 } from '@tenantkit/identity';
 import type { Context } from 'hono';
 import type { ApiDeps } from '../deps.ts';
+import type { ApiLimits } from '../middleware/api-rate-limit.ts';
 import { tenantIssuer } from './issuer.ts';
 import type { BearerPrincipal } from './principal.ts';
 
@@ -21,7 +26,11 @@ const BEARER = /^Bearer +([\x21-\x7e]+) *$/i;
  *
  * Bearer requests need no CSRF check: browsers never attach the header on their own.
  */
-export async function authenticateBearer(c: Context, deps: ApiDeps): Promise<boolean> {
+export async function authenticateBearer(
+  c: Context,
+  deps: ApiDeps,
+  limits?: ApiLimits,
+): Promise<boolean> {
   const header = c.req.header('authorization');
   if (header === undefined || !/^bearer(?: |$)/i.test(header)) return false;
   const credential = BEARER.exec(header)?.[1];
@@ -42,12 +51,14 @@ export async function authenticateBearer(c: Context, deps: ApiDeps): Promise<boo
     };
   } else {
     try {
-      const client = await authenticateAccessToken({
-        deps: store,
-        tenant,
-        issuer: tenantIssuer(c, deps),
-        token: credential,
-      });
+      const client = limits
+        ? await clientChargingLimits(c, deps, limits, credential)
+        : await authenticateAccessToken({
+            deps: store,
+            tenant,
+            issuer: tenantIssuer(c, deps),
+            token: credential,
+          });
       principal = {
         type: 'client',
         id: client.clientId,
@@ -62,6 +73,46 @@ export async function authenticateBearer(c: Context, deps: ApiDeps): Promise<boo
   }
   c.set('principal', principal);
   return true;
+}
+
+/**
+ * A service client's access token, verified in process (cached), then its revocation marker
+ * read and, only if there is none, the /v1 rate limits charged: one Redis round trip for both
+ * (`readThenLimit`). Falls back to the separate revocation check if the script fails.
+ */
+async function clientChargingLimits(
+  c: Context,
+  deps: ApiDeps,
+  limits: ApiLimits,
+  token: string,
+): Promise<ClientPrincipal> {
+  const tenant = c.get('tenant');
+  const store = { db: deps.db, redis: deps.redis, keyPrefix: deps.keyPrefix };
+  const client = await verifyClientAccessToken({
+    deps: store,
+    tenant,
+    issuer: tenantIssuer(c, deps),
+    token,
+  });
+  const credential = `client:${client.clientId}`;
+  const entries = limits.entriesFor(tenant, credential);
+  let reply: Awaited<ReturnType<typeof readThenLimit>>;
+  try {
+    reply = await readThenLimit(deps.redis, {
+      read: [serviceClientRevokedKey(deps.keyPrefix, tenant.id, client.clientId)],
+      gate: { absent: true },
+      prefix: limits.prefix,
+      entries,
+    });
+  } catch {
+    if (await isServiceClientRevoked(store, tenant, client.clientId)) {
+      throw new InvalidTokenError('revoked');
+    }
+    return client;
+  }
+  if (reply.values[0] !== null) throw new InvalidTokenError('revoked');
+  if (reply.results) c.set('apiLimitsCharged', { credential, entries, results: reply.results });
+  return client;
 }
 
 /** RFC 6750 §3: 401 with the `invalid_token` challenge; the reason stays in the logs. */

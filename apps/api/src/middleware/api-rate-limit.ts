@@ -1,3 +1,4 @@
+import type { TenantRecord } from '@tenantkit/db';
 import {
   HttpProblem,
   type LimitEntry,
@@ -46,6 +47,21 @@ export function credentialKey(principal: Principal): string {
   }
 }
 
+/** What `authenticate` already charged for this request, when it could do so in its read. */
+export interface ChargedLimits {
+  credential: string;
+  entries: ApiLimitEntry[];
+  results: RateLimitResult[];
+}
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    apiLimitsCharged: ChargedLimits | undefined;
+  }
+}
+
+export type ApiLimitEntry = LimitEntry & { name: 'tenant' | 'credential' };
+
 /**
  * Rate limits /v1 per tenant (by plan) and per credential, after authentication, so an
  * anonymous flood is answered 401 without spending any tenant's quota. Both limits are
@@ -53,6 +69,11 @@ export function credentialKey(principal: Principal): string {
  * Every response it sees through carries RateLimit-Policy and RateLimit for the tighter of the
  * two; a refused request gets a 429 problem with Retry-After. If Redis fails, the request goes
  * through unlimited (logged): quotas protect capacity, they do not guard data.
+ *
+ * The charge itself usually happens earlier, inside `authenticate`'s one Redis round trip
+ * (`readThenLimit`: the credential's state is read and, only if it is live, the limits are
+ * spent); the middleware then only turns the results into headers or a 429. Without such a
+ * charge (a session not yet in the cache, an API key), it charges here.
  *
  * `scale` multiplies every limit and burst (API_RATE_LIMIT_SCALE; load tests only); `plans`
  * and `credentials` replace the tables above (tests).
@@ -63,14 +84,21 @@ export interface ApiRateLimitOptions {
   credentials?: Readonly<Record<string, RateLimitPolicy>>;
 }
 
-export function apiRateLimit(
-  deps: Pick<ApiDeps, 'redis' | 'keyPrefix'>,
+export interface ApiLimits {
+  /** Key prefix of the limit entries (as limitAll and readThenLimit take it). */
+  prefix: string;
+  /** The limits one request of this tenant, sent with this credential, is counted against. */
+  entriesFor(tenant: Pick<TenantRecord, 'id' | 'plan'>, credential: string): ApiLimitEntry[];
+}
+
+export function apiLimits(
+  deps: Pick<ApiDeps, 'keyPrefix'>,
   {
     scale = 1,
     plans: planTable = API_PLAN_LIMITS,
     credentials: credentialTable = API_CREDENTIAL_LIMITS,
   }: ApiRateLimitOptions = {},
-): MiddlewareHandler {
+): ApiLimits {
   const scaled = (p: RateLimitPolicy): RateLimitPolicy =>
     scale === 1
       ? p
@@ -83,34 +111,53 @@ export function apiRateLimit(
   const credentials = new Map(Object.entries(credentialTable).map(([k, p]) => [k, scaled(p)]));
   if (!plans.has('free')) throw new RangeError('the plan table needs a free plan');
   const freePlan = plans.get('free') as RateLimitPolicy;
-  const prefix = `${deps.keyPrefix}rl:`;
+  return {
+    prefix: `${deps.keyPrefix}rl:`,
+    entriesFor(tenant, credential) {
+      const credentialPolicy = credentials.get(credential.slice(0, credential.indexOf(':')));
+      // The tenant id as a hash tag: every key lands in one Redis Cluster slot, as a script
+      // needs (the identity keys authenticate reads alongside carry the same tag).
+      const entries: ApiLimitEntry[] = [
+        { name: 'tenant', key: `api:{${tenant.id}}`, policy: plans.get(tenant.plan) ?? freePlan },
+      ];
+      if (credentialPolicy) {
+        entries.push({
+          name: 'credential',
+          key: `api:{${tenant.id}}:${credential}`,
+          policy: credentialPolicy,
+        });
+      }
+      return entries;
+    },
+  };
+}
+
+export function apiRateLimit(
+  deps: Pick<ApiDeps, 'redis' | 'keyPrefix'>,
+  limits: ApiLimits | ApiRateLimitOptions = {},
+): MiddlewareHandler {
+  const table = 'entriesFor' in limits ? limits : apiLimits(deps, limits);
 
   return async function apiRateLimit(c, next) {
-    const tenant = c.get('tenant');
     const principal = c.get('principal');
     if (!principal) return next();
     const credential = credentialKey(principal);
-    const credentialPolicy = credentials.get(credential.slice(0, credential.indexOf(':')));
-    // The tenant id as a hash tag: both keys land in one Redis Cluster slot, as a script needs.
-    const entries: Array<LimitEntry & { name: string }> = [
-      { name: 'tenant', key: `api:{${tenant.id}}`, policy: plans.get(tenant.plan) ?? freePlan },
-    ];
-    if (credentialPolicy) {
-      entries.push({
-        name: 'credential',
-        key: `api:{${tenant.id}}:${credential}`,
-        policy: credentialPolicy,
-      });
-    }
+    let entries: ApiLimitEntry[];
     let results: RateLimitResult[];
-    try {
-      results = await limitAll(deps.redis, prefix, entries);
-    } catch (err) {
-      c.get('logger')?.warn({ err }, 'api rate limiter unavailable; request allowed unchecked');
-      return next();
+    const charged = c.get('apiLimitsCharged');
+    if (charged?.credential === credential) {
+      ({ entries, results } = charged);
+    } else {
+      entries = table.entriesFor(c.get('tenant'), credential);
+      try {
+        results = await limitAll(deps.redis, table.prefix, entries);
+      } catch (err) {
+        c.get('logger')?.warn({ err }, 'api rate limiter unavailable; request allowed unchecked');
+        return next();
+      }
     }
     const worst = tightest(results);
-    const entry = entries[worst] as LimitEntry & { name: string };
+    const entry = entries[worst] as ApiLimitEntry;
     const result = results[worst] as RateLimitResult;
     const headers = rateLimitHeaders(entry.name, entry.policy, result);
     if (!result.allowed) {

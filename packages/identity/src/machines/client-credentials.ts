@@ -143,9 +143,34 @@ export async function authenticateAccessToken({
   token: string;
   now?: Date;
 }): Promise<ClientPrincipal> {
+  const principal = await verifyClientAccessToken({ deps, tenant, issuer, token, now });
+  if (await isServiceClientRevoked(deps, tenant, principal.clientId)) {
+    throw new InvalidTokenError('revoked');
+  }
+  return principal;
+}
+
+/**
+ * `authenticateAccessToken` without the revocation check, for a caller that checks
+ * `serviceClientRevokedKey` itself in a round trip it makes anyway (the api's rate limits).
+ * A principal from here alone must not be trusted until that check has passed.
+ */
+export async function verifyClientAccessToken({
+  deps,
+  tenant,
+  issuer,
+  token,
+  now = new Date(),
+}: {
+  deps: PermissionDeps;
+  tenant: Pick<TenantRecord, 'id'>;
+  issuer: string;
+  token: string;
+  now?: Date;
+}): Promise<ClientPrincipal> {
   // The same bytes verify the same way until they expire: a token this process has verified
   // for this tenant and issuer skips the key lookup and the ES256 check (the expensive part)
-  // until its `exp` or a minute, whichever is first. Revocation is still checked every time.
+  // until its `exp` or a minute, whichever is first. Revocation is checked by the caller.
   const cacheKey = `${tenant.id}\n${issuer}\n${token}`;
   let claims = verifiedTokens.get(cacheKey);
   if (!claims || claims.expiresAt.getTime() <= now.getTime()) {
@@ -160,12 +185,8 @@ export async function authenticateAccessToken({
     const ttl = Math.min(VERIFIED_TOKEN_TTL_MS, claims.expiresAt.getTime() - now.getTime());
     if (ttl > 0) verifiedTokens.set(cacheKey, claims, { ttl });
   }
-  const clientId = claims.clientId ?? claims.subject;
-  if (await isServiceClientRevoked(deps, tenant, clientId)) {
-    throw new InvalidTokenError('revoked');
-  }
   return {
-    clientId,
+    clientId: claims.clientId ?? claims.subject,
     tokenId: claims.jti,
     expiresAt: claims.expiresAt,
     permissions: scopeSet(claims.scopes),

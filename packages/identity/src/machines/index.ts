@@ -13,6 +13,7 @@ export {
   type ClientPrincipal,
   type IssuedToken,
   issueClientCredentialsToken,
+  verifyClientAccessToken,
 } from './client-credentials.ts';
 export {
   ACCESS_TOKEN_AUDIENCE,
@@ -33,6 +34,7 @@ export {
   listServiceClients,
   revokeServiceClient,
   type ServiceClientSummary,
+  serviceClientRevokedKey,
   verifyServiceClientSecret,
 } from './service-clients.ts';
 export {

@@ -43,7 +43,8 @@ export interface ServiceClientSummary {
 /** Longer than any token a client holds (lifetime + clock tolerance), with a wide margin. */
 const TOMBSTONE_TTL_SECONDS = Math.ceil((DEFAULT_ROTATION_POLICY.tokenLifetimeMs * 6) / 1000);
 
-const revokedClientKey = (prefix: string, tenantId: string, clientId: string) =>
+/** Exists while a service client is revoked (its tokens must stop working at once). */
+export const serviceClientRevokedKey = (prefix: string, tenantId: string, clientId: string) =>
   tenantKey(prefix, tenantId, `client-revoked:${clientId}`);
 
 /** Stored scopes the catalog still knows; a dropped one grants nothing. */
@@ -149,7 +150,12 @@ export async function revokeServiceClient({
 }
 
 async function tombstoneClient(redis: Redis, prefix: string, tenantId: string, clientId: string) {
-  await redis.set(revokedClientKey(prefix, tenantId, clientId), '1', 'EX', TOMBSTONE_TTL_SECONDS);
+  await redis.set(
+    serviceClientRevokedKey(prefix, tenantId, clientId),
+    '1',
+    'EX',
+    TOMBSTONE_TTL_SECONDS,
+  );
 }
 
 /** Whether a client's tokens must be refused now: one Redis GET per bearer request. */
@@ -158,7 +164,9 @@ export async function isServiceClientRevoked(
   tenant: Pick<TenantRecord, 'id'>,
   clientId: string,
 ): Promise<boolean> {
-  return (await deps.redis.exists(revokedClientKey(deps.keyPrefix, tenant.id, clientId))) === 1;
+  return (
+    (await deps.redis.exists(serviceClientRevokedKey(deps.keyPrefix, tenant.id, clientId))) === 1
+  );
 }
 
 export type ClientAuthFailure = 'unknown_client' | 'revoked' | 'bad_secret';

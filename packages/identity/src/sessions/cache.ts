@@ -13,7 +13,9 @@ export interface CachedSession {
 export const sessionKey = (prefix: string, tenantId: string, sessionId: string) =>
   `${prefix}t:{${tenantId}}:session:${sessionId}`;
 
-const REVOKED = 'revoked';
+/** What a revoked session's key holds until the tombstone expires. */
+export const REVOKED_MARKER = 'revoked';
+const REVOKED = REVOKED_MARKER;
 
 export type CacheLookup =
   | { kind: 'miss' }

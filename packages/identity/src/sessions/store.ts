@@ -6,6 +6,7 @@ import {
   type CachedSession,
   fillCache,
   parseCached,
+  REVOKED_MARKER,
   refreshCache,
   sessionKey,
   tombstone,
@@ -83,13 +84,49 @@ export async function validateSessionReading(
   alsoRead: readonly string[],
   now = Date.now(),
 ): Promise<{ session: ValidSession | null; values: (string | null)[] }> {
-  const parsed = parseSessionToken(token);
-  if (!parsed) return { session: null, values: alsoRead.map(() => null) };
-  const key = sessionKey(deps.keyPrefix, tenant.id, parsed.id);
+  const lookup = sessionLookup(deps.keyPrefix, tenant, token);
+  if (!lookup) return { session: null, values: alsoRead.map(() => null) };
   const [value = null, ...values] =
-    alsoRead.length === 0 ? [await deps.redis.get(key)] : await deps.redis.mget(key, ...alsoRead);
-  const session = await checkSession(deps, tenant, parsed, key, value, now);
+    alsoRead.length === 0
+      ? [await deps.redis.get(lookup.key)]
+      : await deps.redis.mget(lookup.key, ...alsoRead);
+  const session = await checkSessionReading(deps, tenant, lookup, value, now);
   return { session, values };
+}
+
+/** Where a session cookie's cached copy lives, or undefined when the token is malformed. */
+export interface SessionLookup {
+  /** The Redis key of the session's cached copy (or tombstone). */
+  key: string;
+  sessionId: string;
+  parsed: { id: string; secret: string };
+}
+
+export function sessionLookup(
+  keyPrefix: string,
+  tenant: TenantRef,
+  token: string | undefined,
+): SessionLookup | undefined {
+  const parsed = parseSessionToken(token);
+  if (!parsed) return undefined;
+  return { key: sessionKey(keyPrefix, tenant.id, parsed.id), sessionId: parsed.id, parsed };
+}
+
+/** The value a live cached copy never has: what `readThenLimit`'s gate must not charge for. */
+export const SESSION_TOMBSTONE = REVOKED_MARKER;
+
+/**
+ * The second half of validation, for a caller that read `lookup.key` itself (in one round trip
+ * with other work, e.g. the api's rate limits): checks the cached copy, or Postgres on a miss.
+ */
+export function checkSessionReading(
+  deps: SessionStoreDeps,
+  tenant: TenantRef,
+  lookup: SessionLookup,
+  value: string | null,
+  now = Date.now(),
+): Promise<ValidSession | null> {
+  return checkSession(deps, tenant, lookup.parsed, lookup.key, value, now);
 }
 
 async function checkSession(
