@@ -43,9 +43,15 @@ export function createDatabase({
     idle_timeout: 30,
     connect_timeout: 10,
     onnotice: () => {},
-    // tenantRead (tenant-read.ts) inlines string literals by doubling quotes, which is only
-    // the whole escaping rule while standard_conforming_strings is on: pinned, not assumed.
-    connection: { application_name: applicationName, standard_conforming_strings: 'on' },
+    connection: {
+      application_name: applicationName,
+      // tenantRead (tenant-read.ts) inlines string literals by doubling quotes, which is only
+      // the whole escaping rule while standard_conforming_strings is on: pinned, not assumed.
+      standard_conforming_strings: 'on',
+      // Timestamps read as text have one known shape (isoTimestamp, timestamps.ts).
+      TimeZone: 'UTC',
+      DateStyle: 'ISO, MDY',
+    },
   });
   // Constructed once: drizzle's postgres-js driver installs its type parsers on the pool's
   // options, which connections reserved later share.

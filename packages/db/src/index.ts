@@ -36,4 +36,5 @@ export {
   tenantManifestSchema,
 } from './tenants/manifest.ts';
 export { seedTenant } from './tenants/seed.ts';
+export { isoTimestamp } from './timestamps.ts';
 export { type TenantTx, tenantStatement, withTenant } from './with-tenant.ts';

@@ -63,10 +63,11 @@ function sqlLiteral(value: InlineValue | undefined): string {
 /**
  * Runs one read statement for one tenant as a single simple-protocol Query message:
  *
- *   select set_config('app.tenant_id', '<tenant>', true); <statement>
+ *   set local app.tenant_id = '<tenant>'; <statement>
  *
  * PostgreSQL runs the statements of one Query message as one implicit transaction, so the
- * setting is transaction-local exactly as in `withTenant`, the read runs under RLS as the
+ * setting is transaction-local exactly as in `withTenant` (SET LOCAL is set_config(..., true)
+ * as a utility statement: nothing to plan), the read runs under RLS as the
  * runtime role, and nothing of it outlives the message, on this connection or behind a
  * transaction pooler. No BEGIN/COMMIT, no reserved connection, one round trip, and the
  * statement is planned with its literal tenant id, so partitions are pruned at plan time
@@ -82,9 +83,9 @@ export async function tenantRead<T>(
   if (!isUuid(tenantId)) throw new InvalidInputError('invalid-tenant', 'tenant id must be a UUID');
   if (!(statement instanceof InlineSql)) throw new TypeError('tenantRead takes inlineSql text');
   const results = (await db.sql
-    .unsafe(`select set_config('app.tenant_id', '${tenantId}', true);\n${statement.text}`)
+    .unsafe(`set local app.tenant_id = '${tenantId}';\n${statement.text}`)
     .simple()) as unknown as unknown[];
-  // One result per statement: [the set_config row, the read's rows].
+  // One result per statement: [SET's (none), the read's rows].
   if (results.length !== 2) throw new Error('tenantRead: the statement must be exactly one');
   return results[1] as T[];
 }

@@ -3,6 +3,7 @@ import {
   createDatabase,
   InvalidInputError,
   inlineSql,
+  isoTimestamp,
   schema,
   sqlIdentifier,
   type TenantRecord,
@@ -126,5 +127,25 @@ describe('tenantRead', () => {
     await expect(tenantRead(testDb.app, pooledA.id, inlineSql`select 1; select 2`)).rejects.toThrow(
       /exactly one/,
     );
+  });
+});
+
+describe('isoTimestamp', () => {
+  it('turns every fraction PostgreSQL prints into what Date.prototype.toISOString gives', async () => {
+    // The pool's drizzle instance makes postgres.js hand timestamps over as PostgreSQL's text.
+    const rows = await testDb.app.sql<{ text: string; raw: string }[]>`
+      select v::text as text, v as raw from unnest(array[
+        '2026-11-26 06:40:12.123456+00', '2026-11-26 06:40:12+00', '2026-11-26 06:40:12.1+00',
+        '2026-11-26 06:40:12.999999+00', '1999-01-01 00:00:00.05+00', '2026-02-28 23:59:59.0001+05'
+      ]::timestamptz[]) as v`;
+    for (const { text, raw } of rows) {
+      expect(raw).toBe(text);
+      expect(isoTimestamp(raw)).toBe(new Date(raw).toISOString());
+    }
+    expect(rows[0]?.text).toBe('2026-11-26 06:40:12.123456+00');
+  });
+
+  it('falls back to Date for shapes it does not slice', () => {
+    expect(isoTimestamp('2026-11-26 06:40:12.5+02')).toBe('2026-11-26T04:40:12.500Z');
   });
 });
