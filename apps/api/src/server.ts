@@ -42,7 +42,13 @@ export async function startApi({
     max: config.db.poolMax,
     applicationName: 'tenantkit-api',
   });
-  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  // Auto-pipelining: commands issued by concurrent requests in the same tick go out in one
+  // write (fewer syscalls on both sides under load; the hot path sends one command each).
+  const redis = new Redis(config.redisUrl, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 2,
+    enableAutoPipelining: true,
+  });
   await redis.connect();
   const resolver = new TenantResolver({
     db,

@@ -3,6 +3,10 @@
  * the route without authentication, from one server process in the same run; then password
  * verifications per second with the production argon2 parameters.
  */
+
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTenant, uuidv7 } from '@tenantkit/db';
 import { apiServerEnv, PLATFORM_DOMAIN } from '../lib/api-env.ts';
 import { signInReader } from '../lib/credentials.ts';
@@ -11,6 +15,7 @@ import { fetchTaskPage } from '../lib/http.ts';
 import type { Target } from '../lib/load.ts';
 import { type Measured, measure } from '../lib/measure.ts';
 import { COMMON_USAGE, parseOptions, positive, progress } from '../lib/options.ts';
+import { summarizeProfile } from '../lib/profile.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../lib/scratch-db.ts';
 import { startServer } from '../lib/servers.ts';
 import { measureLogins } from './logins.ts';
@@ -20,7 +25,8 @@ import { AUTH_VARIANTS, type AuthFixture } from './variants.ts';
 const USAGE = `pnpm bench auth [options]
 ${COMMON_USAGE}
   --rounds N         measure every variant N times, alternating the order; medians reported
-  --login-seconds N  seconds of password verifications per measurement (default 3)`;
+  --login-seconds N  seconds of password verifications per measurement (default 3)
+  --profile          run the server under --cpu-prof and print where its CPU goes (slower)`;
 
 const DATABASE = 'tk_bench_auth';
 
@@ -30,6 +36,7 @@ export async function runAuthBench(argv: string[]): Promise<void> {
     {
       rounds: { type: 'string', default: '2' },
       'login-seconds': { type: 'string', default: '3' },
+      profile: { type: 'boolean', default: false },
     },
     USAGE,
   );
@@ -43,9 +50,17 @@ export async function runAuthBench(argv: string[]): Promise<void> {
     for (const variant of AUTH_VARIANTS) targets.set(variant.name, await variant.target(fixture));
 
     const results = new Map<string, Measured[]>();
+    const profileDir = extra.profile
+      ? await mkdtemp(join(tmpdir(), 'tk-bench-profile-'))
+      : undefined;
     const server = await startServer(
       'auth',
       apiServerEnv(db.adminUrl, { ...common, bench: 'auth' }),
+      {
+        nodeOptions: profileDir
+          ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-interval=250']
+          : [],
+      },
     );
     try {
       for (const [name, target] of targets) {
@@ -71,6 +86,11 @@ export async function runAuthBench(argv: string[]): Promise<void> {
       }
     } finally {
       await server.stop();
+    }
+    if (profileDir) {
+      console.log('\nauth server, every variant together (profiling slows it down)\n');
+      console.log(await summarizeProfile(profileDir, server.readyAtMicros));
+      console.log(`\nprofile kept in ${profileDir}`);
     }
 
     progress(
