@@ -37,9 +37,13 @@ export async function startApi({
   logger,
 }: StartApiOptions): Promise<ApiRuntime> {
   const log = logger ?? createLogger({ level: config.db.logLevel });
+  // DATABASE_POOL_MAX connections in all: half of them (from 4 up) are read lanes, single
+  // connections each tenant's hot reads are pinned to (packages/db read-lanes.ts, ADR 0013).
+  const readLanes = config.db.poolMax >= 4 ? Math.floor(config.db.poolMax / 2) : 0;
   const db = createDatabase({
     url: config.db.appDatabaseUrl,
-    max: config.db.poolMax,
+    max: config.db.poolMax - readLanes,
+    readLanes,
     applicationName: 'tenantkit-api',
   });
   // Auto-pipelining: commands issued by concurrent requests in the same tick go out in one

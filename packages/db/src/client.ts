@@ -1,5 +1,6 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { ReadLanes } from './read-lanes.ts';
 
 export type Sql = postgres.Sql;
 
@@ -8,6 +9,8 @@ export interface Database {
   readonly sql: Sql;
   /** drizzle over the pool; tenant data is only ever reached through `withTenant`. */
   readonly drizzle: PostgresJsDatabase;
+  /** Tenant-pinned connections for `tenantRead`, when created with `readLanes`. */
+  readonly reads?: ReadLanes;
   close(): Promise<void>;
 }
 
@@ -22,6 +25,11 @@ export interface DatabaseOptions {
    * `max_prepared_statements = 0`).
    */
   prepare?: boolean;
+  /**
+   * Single connections for `tenantRead`, each tenant pinned to two of them (read-lanes.ts),
+   * on top of `max`. 0 (default): tenantRead uses the pool.
+   */
+  readLanes?: number;
 }
 
 /**
@@ -36,9 +44,9 @@ export function createDatabase({
   max = 10,
   applicationName = 'tenantkit',
   prepare = true,
+  readLanes = 0,
 }: DatabaseOptions): Database {
-  const sql = postgres(url, {
-    max,
+  const options = {
     prepare,
     idle_timeout: 30,
     connect_timeout: 10,
@@ -52,13 +60,26 @@ export function createDatabase({
       TimeZone: 'UTC',
       DateStyle: 'ISO, MDY',
     },
-  });
-  // Constructed once: drizzle's postgres-js driver installs its type parsers on the pool's
-  // options, which connections reserved later share.
+  };
+  const sql = postgres(url, { ...options, max });
+  // Constructed once per pool: drizzle's postgres-js driver installs its type parsers on the
+  // pool's options (timestamps as PostgreSQL's text), which connections reserved later share
+  // and the hot reads rely on.
   const db = drizzle({ client: sql });
+  const reads =
+    readLanes > 0
+      ? new ReadLanes(() => {
+          const lane = postgres(url, { ...options, max: 1 });
+          drizzle({ client: lane });
+          return lane;
+        }, readLanes)
+      : undefined;
   return {
     sql,
     drizzle: db,
-    close: () => sql.end({ timeout: 5 }),
+    reads,
+    close: async () => {
+      await Promise.all([sql.end({ timeout: 5 }), reads?.close()]);
+    },
   };
 }

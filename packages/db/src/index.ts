@@ -15,6 +15,7 @@ export {
   migrate,
 } from './migrate/runner.ts';
 export { migrationsDir, tenantsDir } from './paths.ts';
+export { ReadLanes } from './read-lanes.ts';
 export * as schema from './schema/index.ts';
 export {
   type InlineSql,

@@ -82,9 +82,11 @@ export async function tenantRead<T>(
 ): Promise<T[]> {
   if (!isUuid(tenantId)) throw new InvalidInputError('invalid-tenant', 'tenant id must be a UUID');
   if (!(statement instanceof InlineSql)) throw new TypeError('tenantRead takes inlineSql text');
-  const results = (await db.sql
-    .unsafe(`set local app.tenant_id = '${tenantId}';\n${statement.text}`)
-    .simple()) as unknown as unknown[];
+  const text = `set local app.tenant_id = '${tenantId}';\n${statement.text}`;
+  const send = async (sql: Database['sql']) =>
+    (await sql.unsafe(text).simple()) as unknown as unknown[];
+  // On the tenant's own connections when the database has read lanes (read-lanes.ts).
+  const results = db.reads ? await db.reads.run(tenantId, send) : await send(db.sql);
   // One result per statement: [SET's (none), the read's rows].
   if (results.length !== 2) throw new Error('tenantRead: the statement must be exactly one');
   return results[1] as T[];

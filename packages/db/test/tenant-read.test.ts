@@ -4,6 +4,7 @@ import {
   InvalidInputError,
   inlineSql,
   isoTimestamp,
+  ReadLanes,
   schema,
   sqlIdentifier,
   type TenantRecord,
@@ -147,5 +148,48 @@ describe('isoTimestamp', () => {
 
   it('falls back to Date for shapes it does not slice', () => {
     expect(isoTimestamp('2026-11-26 06:40:12.5+02')).toBe('2026-11-26T04:40:12.500Z');
+  });
+});
+
+describe('tenantRead on read lanes', () => {
+  it('pins each tenant to two distinct lanes, spread over all of them', () => {
+    const lanes = new ReadLanes(() => ({ end: async () => {} }) as never, 5);
+    const seen = new Map<number, number>();
+    for (let i = 0; i < 2000; i++) {
+      const [a, b] = lanes.lanesOf(uuidv7());
+      expect(a).not.toBe(b);
+      for (const lane of [a, b]) seen.set(lane, (seen.get(lane) ?? 0) + 1);
+    }
+    expect([...seen.keys()].sort()).toEqual([0, 1, 2, 3, 4]);
+    for (const count of seen.values()) expect(count).toBeGreaterThan(600);
+  });
+
+  it('keeps concurrent reads of many tenants apart, each on its own lanes', async () => {
+    const laned = createDatabase({ url: testDb.appUrl, max: 1, readLanes: 3 });
+    try {
+      const tenants = Array.from({ length: 300 }, (_, i) => [pooledA, pooledB, dedicated][i % 3]);
+      const results = await Promise.all(
+        tenants.map((t) =>
+          tenantRead<{ tenant_id: string; backend: number }>(
+            laned,
+            t?.id as string,
+            inlineSql`select tenant_id, pg_backend_pid() as backend from projects`,
+          ),
+        ),
+      );
+      const backends = new Map<string, Set<number>>();
+      results.forEach((rows, i) => {
+        const id = tenants[i]?.id as string;
+        expect(rows.map((r) => r.tenant_id)).toEqual([id]);
+        backends.set(id, (backends.get(id) ?? new Set()).add(rows[0]?.backend as number));
+      });
+      // Never more than the tenant's two lanes.
+      for (const pids of backends.values()) expect(pids.size).toBeLessThanOrEqual(2);
+      const [after] = await laned.sql<{ value: string | null }[]>`
+        select nullif(current_setting('app.tenant_id', true), '') as value`;
+      expect(after?.value).toBeNull();
+    } finally {
+      await laned.close();
+    }
   });
 });
