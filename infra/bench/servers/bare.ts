@@ -1,12 +1,13 @@
 /**
  * The baseline the api is compared with: plain Hono on @hono/node-server and a postgres.js
- * pool with the api's settings (same size, no prepared statements), connected as the admin
- * user. No tenancy, no RLS, no transaction, no middleware: the Host header is looked up in a
+ * pool of the api's size, connected as the admin user, once without prepared statements
+ * (`bare`) and once with postgres.js's defaults (`bare/prepared`, BENCH_PREPARE=true). No tenancy, no RLS, no transaction, no middleware: the Host header is looked up in a
  * fixed map, and the same SELECT runs on the same relation the api reads.
  *
  * BENCH_BARE_MODE splits the gap to the api for `--breakdown` (connect as the runtime role):
  *   plain      one autocommit SELECT (the baseline)
- *   tenant-tx  withTenant's statements: BEGIN + set_config + SELECT issued together, then COMMIT
+ *   tenant-tx      withTenant's statements: BEGIN + set_config + SELECT issued together, then COMMIT
+ *   tenant-simple  tenantRead's one simple-protocol message: SET LOCAL + the SELECT
  * BENCH_PREPARE=true switches postgres.js to named prepared statements. Without them (the api's
  * setting) postgres.js sends Parse/Describe and waits for the parameter types before it binds
  * every query that has parameters: one more round trip per such query, and no pipelining past it.
@@ -36,6 +37,7 @@ interface TaskRow {
 }
 
 const PAGE = 20;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const routes = new Map(
   Object.entries(JSON.parse(required('BENCH_ROUTES')) as Record<string, BareRoute>),
 );
@@ -64,9 +66,11 @@ const selectPage = (
 async function tasksPage(route: BareRoute, projectId: string): Promise<TaskRow[]> {
   if (mode === 'plain') return selectPage(sql, route, projectId);
   if (mode === 'tenant-simple') {
+    // Inlined into the text below, so nothing but a UUID may get there.
+    if (!UUID.test(projectId)) throw new Error('project id is not a UUID');
     const [, rows] = (await sql
       .unsafe(
-        `select set_config('app.tenant_id', '${route.tenantId}', true);
+        `set local app.tenant_id = '${route.tenantId}';
        select tenant_id, id, project_id, title, done, version, created_at, updated_at
        from ${route.relation}
        where tenant_id = '${route.tenantId}' and project_id = '${projectId}'
