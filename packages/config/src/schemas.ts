@@ -87,7 +87,7 @@ export const apiConfigSchema = z
     REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
     TRUSTED_PROXIES: csv.default([]),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
-    TENANT_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
+    TENANT_CACHE_TTL_MS: z.coerce.number().int().min(0).default(300_000),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
     API_RATE_LIMIT_SCALE: z.coerce.number().positive().max(1_000_000).default(1),
     DNS_RESOLVERS: csv.default([]),

@@ -46,23 +46,55 @@ export class TenantResolver {
   private readonly inflight = new Map<string, Promise<TenantRecord | null>>();
   private generation = 0;
   private subscriber: Redis | undefined;
+  /** Subscribed and hearing changes: only then are answers kept locally. */
+  private listening = false;
 
   constructor(private readonly options: TenantResolverOptions) {
     this.local = new LRUCache<string, Cached>({
       max: options.maxEntries ?? 100_000,
-      ttl: options.localTtlMs ?? 30_000,
+      ttl: options.localTtlMs ?? 300_000,
       dispose: (value, host) => {
         if (value.tenant) this.hostsByTenant.get(value.tenant.id)?.delete(host);
       },
     });
   }
 
-  /** Subscribes to change notifications; call once before serving. */
+  /**
+   * Subscribes to change notifications; call once before serving. While the subscription
+   * connection is down, a published change would go unheard: from the moment it drops, every
+   * local answer is forgotten and none is kept until the subscription is confirmed again (then
+   * everything is forgotten once more). That is what lets the local TTL be long: a message can
+   * only be lost on a dropped connection, and then nothing cached before it survives.
+   */
   async start(): Promise<void> {
     const subscriber = this.options.redis.duplicate();
     this.subscriber = subscriber;
+    const channel = tenantChannel(this.options.keyPrefix);
     subscriber.on('message', (_channel, message) => this.onChange(message));
-    await subscriber.subscribe(tenantChannel(this.options.keyPrefix));
+    await subscriber.subscribe(channel);
+    this.listening = true;
+    subscriber.on('close', () => {
+      this.listening = false;
+      this.forgetAll();
+    });
+    // 'ready' comes before ioredis resubscribes; our own SUBSCRIBE answers only once the
+    // connection is subscribed (idempotent if ioredis got there first).
+    subscriber.on('ready', () => {
+      subscriber.subscribe(channel).then(
+        () => {
+          this.forgetAll();
+          this.listening = true;
+        },
+        () => {},
+      );
+    });
+  }
+
+  /** Drops every local answer (and any load in flight from keeping its result). */
+  forgetAll(): void {
+    this.generation++;
+    this.local.clear();
+    this.hostsByTenant.clear();
   }
 
   async close(): Promise<void> {
@@ -100,7 +132,7 @@ export class TenantResolver {
       await write.exec();
     }
     // A change heard while loading may have made this answer stale: return it, don't keep it.
-    if (generation === this.generation) this.remember(host, tenant);
+    if (generation === this.generation && this.listening) this.remember(host, tenant);
     return tenant;
   }
 

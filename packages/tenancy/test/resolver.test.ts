@@ -143,6 +143,36 @@ describe('TenantResolver', () => {
     );
   });
 
+  it('forgets every local answer when its subscription drops, so a change missed then is not kept', async () => {
+    const tenant = await tenantNamed(uniqueSlug('reconnect'));
+    const host = platformHost(tenant.slug);
+    const instance = await resolver();
+    expect(await instance.resolve(host)).toMatchObject({ status: 'active' });
+
+    // A change whose message this instance never hears: Redis's copy is dropped, Postgres
+    // changed, and the subscription connection goes down (ioredis reconnects by itself).
+    await testDb.admin.sql`update tenants set status = 'suspended' where id = ${tenant.id}`;
+    await testRedis.redis.del(redisKey(host));
+    const subscriber = (instance as unknown as { subscriber: { disconnect(r: boolean): void } })
+      .subscriber;
+    subscriber.disconnect(true);
+    await vi.waitFor(
+      async () => expect(await instance.resolve(host)).toMatchObject({ status: 'suspended' }),
+      { timeout: 5_000, interval: 25 },
+    );
+
+    // Back and subscribed: published changes reach it again.
+    await testDb.admin.sql`update tenants set status = 'active' where id = ${tenant.id}`;
+    await publishTenantChange(testRedis.redis, testRedis.prefix, {
+      tenantId: tenant.id,
+      hosts: [host],
+    });
+    await vi.waitFor(
+      async () => expect(await instance.resolve(host)).toMatchObject({ status: 'active' }),
+      { timeout: 5_000, interval: 25 },
+    );
+  });
+
   it('sends a burst of concurrent resolves of a cold host to the database once', async () => {
     const tenant = await tenantNamed(uniqueSlug('burst'));
     const host = platformHost(tenant.slug);
