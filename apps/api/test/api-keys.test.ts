@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMember } from './admin-helpers.ts';
 import {
   type ApiFixture,
   createApiFixture,
   expectProblem,
+  expectStatus,
   json,
   type TestTenant,
 } from './helpers.ts';
@@ -231,6 +233,19 @@ describe('authenticating with an API key', () => {
     await fx.testRedis.redis.del(`${fx.testRedis.prefix}t:{${acme.record.id}}:rbac:version`);
     expect((await withKey(key.key).get('/v1/projects')).status).toBe(200);
     await expectProblem(await withKey(key.key).get('/v1/api-keys'), 403, 'permission-required');
+  });
+});
+
+describe('API keys of a deactivated member', () => {
+  it('grant nothing while the member is deactivated, and come back with them', async () => {
+    const member = await addMember(fx, acme, ['admin']);
+    const key = await createApiKey(member.client, { scopes: ['projects:read'] });
+    expect((await withKey(key.key).get('/v1/projects')).status).toBe(200);
+    await expectStatus(await acme.client.post(`/v1/members/${member.id}/deactivate`, {}), 200);
+    // The key still authenticates (it is the creator who is gone), but holds no permission.
+    await expectProblem(await withKey(key.key).get('/v1/projects'), 403, 'permission-required');
+    await expectStatus(await acme.client.post(`/v1/members/${member.id}/reactivate`, {}), 200);
+    expect((await withKey(key.key).get('/v1/projects')).status).toBe(200);
   });
 });
 

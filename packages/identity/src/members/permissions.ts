@@ -1,4 +1,4 @@
-import { type Database, schema, type TenantRecord, withTenant } from '@tenantkit/db';
+import { type Database, schema, type TenantRecord, type TenantTx, withTenant } from '@tenantkit/db';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
@@ -47,6 +47,12 @@ export async function loadPermissions(
   const cached = await deps.redis.get(key);
   if (cached !== null) return remember(key, decodePermissionSet(cached));
   const effective = await withTenant(deps.db, tenant.id, async (tx) => {
+    // A deactivated member holds nothing, whatever their bindings say: that is what disarms
+    // the API keys they created (capped by their creator's permissions). Deactivation and
+    // reactivation bump the RBAC version, so cached sets are recomputed either way.
+    if (principal.type === 'user' && !(await isActiveUser(tx, tenant.id, principal.id))) {
+      return new Set<Permission>();
+    }
     const bindings = await tx
       .select({ roleKey: schema.roleBindings.roleKey })
       .from(schema.roleBindings)
@@ -128,6 +134,14 @@ export async function publishRbacVersion(
     String(version),
     String(24 * 60 * 60),
   );
+}
+
+async function isActiveUser(tx: TenantTx, tenantId: string, userId: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ status: schema.users.status })
+    .from(schema.users)
+    .where(and(eq(schema.users.tenantId, tenantId), eq(schema.users.id, userId)));
+  return row?.status === 'active';
 }
 
 function safeParse(permission: string): boolean {
