@@ -38,4 +38,4 @@ export {
 } from './tenants/manifest.ts';
 export { seedTenant } from './tenants/seed.ts';
 export { isoTimestamp } from './timestamps.ts';
-export { type TenantTx, tenantStatement, withTenant } from './with-tenant.ts';
+export { type TenantTx, withTenant } from './with-tenant.ts';

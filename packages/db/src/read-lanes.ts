@@ -27,15 +27,6 @@ export class ReadLanes {
     this.lanes = Array.from({ length: count }, () => ({ sql: create(), inflight: 0 }));
   }
 
-  get size(): number {
-    return this.lanes.length;
-  }
-
-  /** Each lane's pool, e.g. to install the same type parsers as the main pool. */
-  pools(): postgres.Sql[] {
-    return this.lanes.map((lane) => lane.sql);
-  }
-
   /** The two lanes of a tenant (distinct), from the random tail of its UUID. */
   lanesOf(tenantId: string): [number, number] {
     const n = this.lanes.length;

@@ -56,52 +56,6 @@ export async function withTenant<T>(
   }
 }
 
-/**
- * Runs one read statement in its own tenant transaction in a single round trip: BEGIN,
- * set_config, the statement and COMMIT are queued together on a reserved connection, so with
- * prepared statements (client.ts) PostgreSQL receives them in one write and answers in one.
- * Same guarantees as `withTenant`: the setting is transaction-local, the statement runs under
- * RLS as the runtime role, and the result is only returned if COMMIT answered COMMIT.
- *
- * `statement` must build exactly one postgres.js query on the connection it is given (not
- * await it: the queries are lazy and run in the order they are awaited). Use it for the hot
- * reads; anything that needs a second statement depending on the first belongs in
- * `withTenant`.
- *
- * @example
- * const rows = await tenantStatement(db, tenant.id, (q) =>
- *   q`select id from projects where tenant_id = ${tenant.id} order by id limit 20`);
- */
-export async function tenantStatement<T>(
-  db: Database,
-  tenantId: string,
-  statement: (conn: postgres.ReservedSql) => PromiseLike<T>,
-): Promise<T> {
-  if (!isUuid(tenantId)) throw new InvalidInputError('invalid-tenant', 'tenant id must be a UUID');
-  const conn = await db.sql.reserve();
-  try {
-    // Built first but sent third: postgres.js queries are lazy, and Promise.allSettled
-    // subscribes in array order, which is the order they go out in. It also waits for COMMIT
-    // (ROLLBACK after a failure) before the connection goes back to the pool.
-    const query = statement(conn);
-    const [begin, context, result, commit] = await Promise.allSettled([
-      conn`begin`,
-      conn`select set_config('app.tenant_id', ${tenantId}, true)`,
-      query,
-      conn`commit`,
-    ]);
-    for (const step of [begin, context, result, commit]) {
-      if (step.status === 'rejected') throw step.reason;
-    }
-    if (commit.status !== 'fulfilled' || commit.value.command !== 'COMMIT') {
-      throw new Error('tenantStatement: the transaction did not commit');
-    }
-    return (result as PromiseFulfilledResult<T>).value;
-  } finally {
-    conn.release();
-  }
-}
-
 const dialect = new PgDialect();
 
 /**

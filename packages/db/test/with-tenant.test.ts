@@ -5,7 +5,6 @@ import {
   InvalidInputError,
   schema,
   type TenantRecord,
-  tenantStatement,
   uuidv7,
   withTenant,
 } from '../src/index.ts';
@@ -106,77 +105,5 @@ describe('withTenant', () => {
     } finally {
       await db.close();
     }
-  });
-});
-
-describe('tenantStatement', () => {
-  it('runs its one statement as the tenant, under RLS, and returns its rows', async () => {
-    const other = await makeTenant(testDb.admin.sql, 'pooled');
-    await withTenant(testDb.app, tenant.id, (tx) =>
-      tx.insert(schema.projects).values(insertProject('statement-own')),
-    );
-    await withTenant(testDb.app, other.id, (tx) =>
-      tx.insert(schema.projects).values({ tenantId: other.id, id: uuidv7(), name: 'theirs' }),
-    );
-    // No tenant predicate on purpose: RLS alone must hide the other tenant's row.
-    const rows = await tenantStatement(
-      testDb.app,
-      tenant.id,
-      (q) =>
-        q<{ name: string; setting: string }[]>`
-          select name, current_setting('app.tenant_id') as setting from projects`,
-    );
-    expect(rows.map((r) => r.name)).toContain('statement-own');
-    expect(rows.map((r) => r.name)).not.toContain('theirs');
-    expect(new Set(rows.map((r) => r.setting))).toEqual(new Set([tenant.id]));
-  });
-
-  it('rejects a bad tenant id before touching the database', async () => {
-    const reserve = vi.fn();
-    const db = { sql: { reserve }, drizzle: {}, close: vi.fn() } as unknown as Database;
-    await expect(tenantStatement(db, "' or true --", (q) => q`select 1`)).rejects.toBeInstanceOf(
-      InvalidInputError,
-    );
-    expect(reserve).not.toHaveBeenCalled();
-  });
-
-  it('rolls back a failed statement and leaves a clean connection behind', async () => {
-    const db = createDatabase({ url: testDb.appUrl, max: 1, applicationName: 'with-tenant-test' });
-    try {
-      for (let i = 0; i < 3; i++) {
-        const failed = tenantStatement(db, tenant.id, (q) => q`select 1 / ${0}::int`);
-        expect(await sqlState(failed)).toBe('22012');
-      }
-      const writes = tenantStatement(
-        db,
-        tenant.id,
-        (q) =>
-          q`insert into projects (tenant_id, id, name) values (${tenant.id}, ${uuidv7()}, ${''})`,
-      );
-      expect(await sqlState(writes)).toBe('23514');
-      // One connection: an open or aborted transaction left behind would fail this.
-      const [row] = await tenantStatement(
-        db,
-        tenant.id,
-        (q) => q<{ setting: string }[]>`select current_setting('app.tenant_id') as setting`,
-      );
-      expect(row?.setting).toBe(tenant.id);
-      const [outside] = await db.sql<{ setting: string | null }[]>`
-        select nullif(current_setting('app.tenant_id', true), '') as setting`;
-      expect(outside?.setting).toBeNull();
-    } finally {
-      await db.close();
-    }
-  });
-
-  it("refuses to write a row for another tenant's id", async () => {
-    const other = await makeTenant(testDb.admin.sql, 'pooled');
-    const attempt = tenantStatement(
-      testDb.app,
-      tenant.id,
-      (q) =>
-        q`insert into projects (tenant_id, id, name) values (${other.id}, ${uuidv7()}, ${'x'})`,
-    );
-    expect(await sqlState(attempt)).toBe('42501');
   });
 });

@@ -91,7 +91,7 @@ export class TenantResolver {
   }
 
   /** Drops every local answer (and any load in flight from keeping its result). */
-  forgetAll(): void {
+  private forgetAll(): void {
     this.generation++;
     this.local.clear();
     this.hostsByTenant.clear();

@@ -52,7 +52,7 @@ export async function authenticateBearer(
   } else {
     try {
       const client = limits
-        ? await clientChargingLimits(c, deps, limits, credential)
+        ? await clientChargingLimits(c, deps, store, limits, credential)
         : await authenticateAccessToken({
             deps: store,
             tenant,
@@ -83,11 +83,11 @@ export async function authenticateBearer(
 async function clientChargingLimits(
   c: Context,
   deps: ApiDeps,
+  store: Pick<ApiDeps, 'db' | 'redis' | 'keyPrefix'>,
   limits: ApiLimits,
   token: string,
 ): Promise<ClientPrincipal> {
   const tenant = c.get('tenant');
-  const store = { db: deps.db, redis: deps.redis, keyPrefix: deps.keyPrefix };
   const client = await verifyClientAccessToken({
     deps: store,
     tenant,

@@ -81,7 +81,7 @@ export async function getTask({
 }
 
 /**
- * The hot path: one simple-protocol message (`tenantRead`: set_config and the SELECT in one
+ * The hot path: one simple-protocol message (`tenantRead`: SET LOCAL and the SELECT in one
  * implicit transaction), raw SQL rather than drizzle. The project's existence is only checked
  * when the page comes back empty, to tell "no tasks" from "no such project".
  */
