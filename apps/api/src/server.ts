@@ -44,6 +44,7 @@ export async function startApi({
     url: config.db.appDatabaseUrl,
     max: config.db.poolMax - readLanes,
     readLanes,
+    preparedReadsPerLane: config.db.preparedReadsPerLane,
     applicationName: 'tenantkit-api',
   });
   // Auto-pipelining: commands issued by concurrent requests in the same tick go out in one

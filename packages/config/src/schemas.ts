@@ -33,6 +33,7 @@ export const databaseConfigSchema = z
     DATABASE_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/tenantkit'),
     APP_DATABASE_URL: postgresUrl.optional(),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+    DATABASE_PREPARED_READS: z.coerce.number().int().min(0).max(100_000).default(2000),
     PLATFORM_DOMAIN: hostname.default('tenantkit.localhost'),
     LOG_LEVEL: logLevel.default('info'),
   })
@@ -40,6 +41,7 @@ export const databaseConfigSchema = z
     adminDatabaseUrl: env.DATABASE_URL,
     appDatabaseUrl: env.APP_DATABASE_URL ?? deriveAppDatabaseUrl(env.DATABASE_URL),
     poolMax: env.DATABASE_POOL_MAX,
+    preparedReadsPerLane: env.DATABASE_PREPARED_READS,
     platformDomain: env.PLATFORM_DOMAIN,
     logLevel: env.LOG_LEVEL,
   }));

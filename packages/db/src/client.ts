@@ -30,6 +30,13 @@ export interface DatabaseOptions {
    * on top of `max`. 0 (default): tenantRead uses the pool.
    */
   readLanes?: number;
+  /**
+   * Statements `tenantRead` keeps prepared per read lane, with cached generic plans
+   * (prepared-reads.ts, docs/adr/0014); least recently used deallocated beyond it. Default
+   * 2,000 (~25 kB of backend memory each for a one-table read); 0, or `prepare: false`, reads
+   * inline (parsed and planned every time).
+   */
+  preparedReadsPerLane?: number;
 }
 
 /**
@@ -45,6 +52,7 @@ export function createDatabase({
   applicationName = 'tenantkit',
   prepare = true,
   readLanes = 0,
+  preparedReadsPerLane = 2000,
 }: DatabaseOptions): Database {
   const options = {
     prepare,
@@ -68,11 +76,15 @@ export function createDatabase({
   const db = drizzle({ client: sql });
   const reads =
     readLanes > 0
-      ? new ReadLanes(() => {
-          const lane = postgres(url, { ...options, max: 1 });
-          drizzle({ client: lane });
-          return lane;
-        }, readLanes)
+      ? new ReadLanes(
+          () => {
+            const lane = postgres(url, { ...options, max: 1 });
+            drizzle({ client: lane });
+            return lane;
+          },
+          readLanes,
+          prepare ? preparedReadsPerLane : 0,
+        )
       : undefined;
   return {
     sql,

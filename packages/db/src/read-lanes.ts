@@ -1,7 +1,10 @@
 import type postgres from 'postgres';
+import { PreparedReads } from './prepared-reads.ts';
 
 interface Lane {
   sql: postgres.Sql;
+  /** The statements tenantRead prepared on this lane's connection, when it prepares. */
+  prepared?: PreparedReads;
   /** Reads sent on this lane and not yet answered (postgres.js pipelines them). */
   inflight: number;
 }
@@ -22,9 +25,14 @@ interface Lane {
 export class ReadLanes {
   private readonly lanes: Lane[];
 
-  constructor(create: () => postgres.Sql, count: number) {
+  /** `preparedPerLane`: statements tenantRead may keep prepared per lane (0: none). */
+  constructor(create: () => postgres.Sql, count: number, preparedPerLane = 0) {
     if (!Number.isInteger(count) || count < 2) throw new RangeError('read lanes: at least 2');
-    this.lanes = Array.from({ length: count }, () => ({ sql: create(), inflight: 0 }));
+    this.lanes = Array.from({ length: count }, () => ({
+      sql: create(),
+      inflight: 0,
+      prepared: preparedPerLane > 0 ? new PreparedReads(preparedPerLane) : undefined,
+    }));
   }
 
   /** The two lanes of a tenant (distinct), from the random tail of its UUID. */
@@ -36,14 +44,17 @@ export class ReadLanes {
     return [first, second];
   }
 
-  async run<T>(tenantId: string, query: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+  async run<T>(
+    tenantId: string,
+    query: (sql: postgres.Sql, prepared: PreparedReads | undefined) => Promise<T>,
+  ): Promise<T> {
     const [a, b] = this.lanesOf(tenantId);
     const first = this.lanes[a] as Lane;
     const second = this.lanes[b] as Lane;
     const lane = second.inflight < first.inflight ? second : first;
     lane.inflight++;
     try {
-      return await query(lane.sql);
+      return await query(lane.sql, lane.prepared);
     } finally {
       lane.inflight--;
     }

@@ -17,8 +17,11 @@ export interface TestDatabase {
 /** A fresh database cloned from the migrated template, owned by this test file alone. */
 export async function createTestDatabase({
   poolMax = 5,
+  readLanes = 2,
 }: {
   poolMax?: number;
+  /** As the api runs (ADR 0013/0014): hot reads on tenant-pinned lanes, prepared. */
+  readLanes?: number;
 } = {}): Promise<TestDatabase> {
   const name = `tk_test_${randomBytes(6).toString('hex')}`;
   const maintenance = postgres(databaseUrl('postgres'), { max: 1, onnotice: () => {} });
@@ -30,7 +33,12 @@ export async function createTestDatabase({
   const adminUrl = databaseUrl(name);
   const appUrl = databaseUrl(name, 'app');
   const admin = createDatabase({ url: adminUrl, max: 2, applicationName: 'tenantkit-test-admin' });
-  const app = createDatabase({ url: appUrl, max: poolMax, applicationName: 'tenantkit-test-app' });
+  const app = createDatabase({
+    url: appUrl,
+    max: poolMax,
+    readLanes,
+    applicationName: 'tenantkit-test-app',
+  });
   return {
     name,
     adminUrl,
