@@ -61,8 +61,9 @@ export async function runApiBench(argv: string[]): Promise<void> {
         try {
           for (const tier of TIERS) {
             const label = `${variant.name}/${tier}`;
-            await expectSamePage(label, server.url, fixtures.targets[tier], firstPages, tier);
-            const result = await measure(label, server.url, [fixtures.targets[tier]], {
+            const target = variant.target?.(fixtures.targets[tier]) ?? fixtures.targets[tier];
+            await expectSamePage(label, server.url, target, firstPages, tier);
+            const result = await measure(label, server.url, [target], {
               ...common,
               servingPids: async () => ({ server: [server.pid], database: await db.backendPids() }),
             });

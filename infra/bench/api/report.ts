@@ -57,12 +57,14 @@ export function report(
     if (!bare || !best || !full) continue;
     const ratio = full.rps / best.rps;
     const pass = ratio >= TARGET_RATIO;
+    const noAuth = byName.get('full/no-auth');
     verdicts.push({ tier, ratio, pass });
     ratioRows.push([
       tier,
       best === bare ? 'bare' : 'bare/prepared',
       round(ratio, 3),
       round(full.rps / bare.rps, 3),
+      noAuth ? round(noAuth.rps / best.rps, 3) : '',
       round(full.p50 / best.p50, 3),
       round(full.p99 / best.p99, 3),
       `>= ${TARGET_RATIO}`,
@@ -74,6 +76,7 @@ export function report(
       baseline: best === bare ? 'bare' : 'bare/prepared',
       ratio_rps: round(ratio, 3),
       ratio_rps_unprepared_bare: round(full.rps / bare.rps, 3),
+      ratio_rps_no_auth: noAuth ? round(noAuth.rps / best.rps, 3) : null,
       ratio_p50: round(full.p50 / best.p50, 3),
       target: TARGET_RATIO,
       pass,
@@ -120,7 +123,11 @@ export function report(
       ' defaults, a named statement whose generic plan PostgreSQL caches. The verdict compares\n' +
       ' full with the faster of the two.)',
   );
-  if (names.length > 3) {
+  console.log(
+    '(full/no-auth: the same app and route with a fixed reader in place of authenticate,\n' +
+      " requireAuth and the /v1 rate limits, as `pnpm bench auth`'s baseline; not judged)",
+  );
+  if (names.includes('bare+tx')) {
     console.log(
       "(bare+tx: the bare server running withTenant's BEGIN + set_config + SELECT, then COMMIT,\n" +
         ' as the runtime role under RLS; bare+tx/prepared: the same with named prepared statements)',
@@ -134,6 +141,7 @@ export function report(
         'baseline',
         'full/baseline rps',
         'full/bare rps',
+        'no-auth/baseline rps',
         'p50 x',
         'p99 x',
         'target',

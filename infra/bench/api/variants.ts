@@ -1,4 +1,6 @@
+import { ANONYMOUS_BASE } from '../auth/variants.ts';
 import { apiServerEnv } from '../lib/api-env.ts';
+import type { Target } from '../lib/load.ts';
 import type { ScratchDatabase } from '../lib/scratch-db.ts';
 import type { ServerKind } from '../lib/servers.ts';
 import type { ApiFixtures } from './fixtures.ts';
@@ -10,9 +12,18 @@ export interface Variant {
    * `bare/prepared` (postgres.js defaults: a named statement, cached generic plan); the
    * others only explain the gap.
    */
-  name: 'bare' | 'bare/prepared' | 'bare+tx' | 'bare+tx/prepared' | 'bare+simple' | 'full';
+  name:
+    | 'bare'
+    | 'bare/prepared'
+    | 'bare+tx'
+    | 'bare+tx/prepared'
+    | 'bare+simple'
+    | 'full'
+    | 'full/no-auth';
   kind: ServerKind;
   env: () => Record<string, string>;
+  /** Where this server serves the tier's request, if not at the fixture's own path. */
+  target?: (target: Target) => Target;
 }
 
 /**
@@ -49,5 +60,18 @@ export function variants(
         ] satisfies Variant[])
       : []),
     full,
+    // What the foundation costs without issue 3's authentication: the same app and route
+    // behind the same middleware, a fixed reader in place of authenticate, requireAuth and the
+    // /v1 rate limits (servers/auth.ts, as `pnpm bench auth`'s baseline). Not judged.
+    {
+      name: 'full/no-auth',
+      kind: 'auth',
+      env: () => apiServerEnv(db.adminUrl, { poolMax, bench: 'api' }),
+      target: ({ host, path, ...rest }) => ({
+        ...rest,
+        host,
+        path: path.replace(/^\/v1\//, `${ANONYMOUS_BASE}/`),
+      }),
+    },
   ];
 }
