@@ -5,7 +5,6 @@ import {
   loadPermissions,
   mfaPolicyKey,
   rbacVersionKey,
-  SESSION_COOKIE,
   SESSION_TOMBSTONE,
   type SessionStoreDeps,
   sessionLookup,
@@ -13,11 +12,11 @@ import {
   validateSessionReading,
 } from '@tenantkit/identity';
 import type { MiddlewareHandler } from 'hono';
-import { getCookie } from 'hono/cookie';
 import type { ApiDeps } from '../deps.ts';
 import type { ApiLimits, ChargedLimits } from '../middleware/api-rate-limit.ts';
 import { authenticateBearer } from './bearer.ts';
 import type { Principal } from './principal.ts';
+import { readSessionCookie } from './session-cookie.ts';
 
 /**
  * Establishes the caller from a bearer credential (when `bearer`, see bearer.ts) or the
@@ -41,7 +40,7 @@ export const authenticate = (
   return async function authenticate(c, next) {
     if (bearer && (await authenticateBearer(c, deps, limits))) return next();
     const tenant = c.get('tenant');
-    const token = getCookie(c, SESSION_COOKIE);
+    const token = readSessionCookie(c);
     if (token !== undefined) {
       const signedIn = limits
         ? await sessionPrincipalCharging(store, tenant, token, limits, (charged) =>

@@ -9,6 +9,7 @@
  * constantTimeEqual(sha256Hex(presented), stored);
  * ```
  */
+import * as nodeCrypto from 'node:crypto';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { encodeBase64urlNoPadding } from '@oslojs/encoding';
 
@@ -36,8 +37,15 @@ export function randomString(alphabet: string, length: number): string {
   return out;
 }
 
+// crypto.hash (Node 20.12+/21.7+) is a one-shot digest, about 3x cheaper than createHash for
+// inputs this short; a session check runs three of them on every request.
+type OneShotHash = (algorithm: string, data: string | Uint8Array, encoding: 'buffer') => Buffer;
+const oneShotHash = (nodeCrypto as { hash?: OneShotHash }).hash;
+
 function sha256(value: string | Uint8Array): Buffer {
-  return createHash('sha256').update(value).digest();
+  return oneShotHash
+    ? oneShotHash('sha256', value, 'buffer')
+    : createHash('sha256').update(value).digest();
 }
 
 /** SHA-256 of `value` (strings as UTF-8), lower-case hex: 64 characters. */
