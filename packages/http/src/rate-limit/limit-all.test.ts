@@ -147,4 +147,52 @@ describe('readThenLimit', () => {
     const [alone] = await limitAll(db.redis, db.prefix, [outer]);
     expect(alone?.remaining).toBe(98);
   });
+
+  it('sends the calls of one event-loop turn as one pipeline, each with its own reply', async () => {
+    const gates = Array.from({ length: 40 }, () => `${db.prefix}${fresh()}`);
+    await Promise.all(gates.map((g, i) => db.redis.set(g, `value-${i}`)));
+    const pipeline = db.redis.pipeline.bind(db.redis);
+    let pipelines = 0;
+    db.redis.pipeline = ((...args: Parameters<typeof pipeline>) => {
+      pipelines++;
+      return pipeline(...args);
+    }) as typeof db.redis.pipeline;
+    try {
+      const replies = await Promise.all(
+        gates.map((g) =>
+          readThenLimit(db.redis, {
+            read: [g],
+            gate: { liveUnless: 'revoked' },
+            prefix: db.prefix,
+            entries: [entry()],
+          }),
+        ),
+      );
+      expect(pipelines).toBe(1);
+      expect(replies.map((r) => r.values[0])).toEqual(gates.map((_, i) => `value-${i}`));
+      for (const r of replies)
+        expect(r.results?.map((x) => [x.allowed, x.remaining])).toEqual([[true, 1]]);
+    } finally {
+      db.redis.pipeline = pipeline;
+    }
+  });
+
+  it('recovers every call of a batch after SCRIPT FLUSH', async () => {
+    await db.redis.script('FLUSH');
+    const gates = Array.from({ length: 5 }, () => `${db.prefix}${fresh()}`);
+    await Promise.all(gates.map((g) => db.redis.set(g, 'live')));
+    const replies = await Promise.all(
+      gates.map((g) =>
+        readThenLimit(db.redis, {
+          read: [g],
+          gate: { liveUnless: 'revoked' },
+          prefix: db.prefix,
+          entries: [entry()],
+        }),
+      ),
+    );
+    expect(replies.map((r) => [r.values[0], r.results?.[0]?.allowed])).toEqual(
+      gates.map(() => ['live', true]),
+    );
+  });
 });

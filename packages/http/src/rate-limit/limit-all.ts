@@ -194,11 +194,67 @@ async function evalScript(
   args: ReadonlyArray<string | number>,
 ): Promise<unknown> {
   try {
-    return await redis.evalsha(sha, keys.length, ...keys, ...args);
+    return await batcherOf(redis).evalsha(sha, keys, args);
   } catch (err) {
     if (!(err instanceof Error && err.message.startsWith('NOSCRIPT'))) throw err;
     return redis.eval(script, keys.length, ...keys, ...args);
   }
+}
+
+interface PendingCall {
+  sha: string;
+  keys: readonly string[];
+  args: ReadonlyArray<string | number>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Collects the script calls of one turn of the event loop and sends them as one pipeline
+ * once the loop has read every request that arrived (setImmediate runs after the poll
+ * phase). ioredis's auto-pipelining flushes on process.nextTick, which under load is after
+ * each request's own callback: one socket write per request instead of one per turn.
+ */
+class ScriptBatcher {
+  private pending: PendingCall[] = [];
+
+  constructor(private readonly redis: Redis) {}
+
+  evalsha(sha: string, keys: readonly string[], args: ReadonlyArray<string | number>) {
+    return new Promise<unknown>((resolve, reject) => {
+      if (this.pending.push({ sha, keys, args, resolve, reject }) === 1)
+        setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const calls = this.pending;
+    this.pending = [];
+    const pipeline = this.redis.pipeline();
+    for (const { sha, keys, args } of calls) pipeline.evalsha(sha, keys.length, ...keys, ...args);
+    pipeline.exec().then(
+      (replies) => {
+        calls.forEach((call, i) => {
+          const [error, reply] = replies?.[i] ?? [new Error('no reply from Redis'), null];
+          if (error) call.reject(error);
+          else call.resolve(reply);
+        });
+      },
+      (error: unknown) => {
+        for (const call of calls) call.reject(error);
+      },
+    );
+  }
+}
+
+const batchers = new WeakMap<Redis, ScriptBatcher>();
+
+function batcherOf(redis: Redis): ScriptBatcher {
+  const known = batchers.get(redis);
+  if (known) return known;
+  const batcher = new ScriptBatcher(redis);
+  batchers.set(redis, batcher);
+  return batcher;
 }
 
 function parseResults(entries: readonly LimitEntry[], reply: unknown[]): RateLimitResult[] {

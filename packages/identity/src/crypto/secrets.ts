@@ -68,3 +68,15 @@ export function constantTimeEqual(a: string, b: string): boolean {
   // '\uD800' and '\uD801' compare equal.
   return timingSafeEqual(sha256(Buffer.from(a, 'utf16le')), sha256(Buffer.from(b, 'utf16le')));
 }
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * Whether SHA-256 of `value` is `hexDigest` (lower-case hex, as sha256Hex writes it), in
+ * constant time: one digest and a 32-byte timingSafeEqual. Anything that is not such a digest
+ * takes constantTimeEqual's path (and does not match).
+ */
+export function sha256Matches(value: string, hexDigest: string): boolean {
+  if (!SHA256_HEX.test(hexDigest)) return constantTimeEqual(sha256Hex(value), hexDigest);
+  return timingSafeEqual(sha256(value), Buffer.from(hexDigest, 'hex'));
+}

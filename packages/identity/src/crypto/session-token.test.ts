@@ -70,5 +70,10 @@ describe('verifySessionSecret', () => {
     expect(other && verifySessionSecret(other.secret, secretHash)).toBe(false);
     expect(verifySessionSecret('', secretHash)).toBe(false);
     expect(verifySessionSecret(parsed?.secret ?? '', '')).toBe(false);
+    // Malformed stored digests never match: upper case (hex-decodes to the same bytes), short,
+    // or not hex at all.
+    expect(verifySessionSecret(parsed?.secret ?? '', secretHash.toUpperCase())).toBe(false);
+    expect(verifySessionSecret(parsed?.secret ?? '', secretHash.slice(0, 62))).toBe(false);
+    expect(verifySessionSecret(parsed?.secret ?? '', 'z'.repeat(64))).toBe(false);
   });
 });

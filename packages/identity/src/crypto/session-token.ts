@@ -17,7 +17,7 @@
  * ```
  */
 import { encodeBase32LowerCaseNoPadding, encodeBase64urlNoPadding } from '@oslojs/encoding';
-import { constantTimeEqual, randomBytes, sha256Hex } from './secrets.ts';
+import { randomBytes, sha256Hex, sha256Matches } from './secrets.ts';
 
 export interface SessionToken {
   /** The cookie value: `<id>.<secret>`. */
@@ -51,5 +51,5 @@ export function parseSessionToken(token: unknown): { id: string; secret: string 
 
 /** Whether `secret` hashes to `storedHash`, compared in constant time. */
 export function verifySessionSecret(secret: string, storedHash: string): boolean {
-  return constantTimeEqual(sha256Hex(secret), storedHash);
+  return sha256Matches(secret, storedHash);
 }
