@@ -56,11 +56,15 @@ const taskTitles = (db: Database, tenant: TenantRecord, limit = 10, asTenant = t
   );
 };
 
+/** The lanes of a laned database (private to ReadLanes; the tests look inside). */
+const lanesOf = (db: Database) =>
+  (db.reads as unknown as { lanes: { sql: Database['sql']; prepared: PreparedReads }[] }).lanes;
+
 /** The statements prepared on every backend of the app role, by name. */
 const preparedOnServer = async (db: Database) => {
   const rows: { name: string; generic_plans: number; custom_plans: number }[] = [];
   // Each lane is its own connection: ask each of them (lanes are db.reads' private pools).
-  for (const lane of (db.reads as unknown as { lanes: { sql: Database['sql'] }[] }).lanes)
+  for (const lane of lanesOf(db))
     rows.push(
       ...(await lane.sql<typeof rows>`select name, generic_plans::int, custom_plans::int
         from pg_prepared_statements where name like 'tk_read_%'`),
@@ -107,7 +111,7 @@ describe('tenantRead with prepared reads on lanes', () => {
     const db = createDatabase({ url: testDb.appUrl, max: 1, readLanes: 2 });
     try {
       await taskTitles(db, pooled);
-      for (const lane of (db.reads as unknown as { lanes: { sql: Database['sql'] }[] }).lanes) {
+      for (const lane of lanesOf(db)) {
         const [state] = await lane.sql<{ tenant: string | null; mode: string }[]>`
           select nullif(current_setting('app.tenant_id', true), '') as tenant,
                  current_setting('plan_cache_mode') as mode`;
@@ -121,15 +125,19 @@ describe('tenantRead with prepared reads on lanes', () => {
   it('deallocates the least recently used statement beyond its capacity', async () => {
     const db = laned(2);
     try {
-      // Four shapes (limits are parameters; the relation is not): pooled, dedicated, and two
-      // more by selecting different columns.
-      const shapes = ['title', 'id::text as title', 'project_id::text as title', "'x' as title"];
+      // Four shapes by their column lists (the limit is a parameter, so it makes no new one).
+      const shapes = [
+        inlineSql`title`,
+        inlineSql`id::text as title`,
+        inlineSql`project_id::text as title`,
+        inlineSql`'x' as title`,
+      ];
       for (const columns of shapes) {
         for (let i = 0; i < 4; i++)
           await tenantRead(
             db,
             pooled.id,
-            inlineSql`select ${inlineSqlColumns(columns)} from tasks_pooled
+            inlineSql`select ${columns} from tasks_pooled
               where tenant_id = ${pooled.id}::uuid limit ${1 + i}`,
           );
       }
@@ -137,8 +145,11 @@ describe('tenantRead with prepared reads on lanes', () => {
       // taskTitles is a fifth; the second read sends the deallocation the first one queued.
       await taskTitles(db, pooled);
       await taskTitles(db, pooled);
-      const lanes = (db.reads as unknown as { lanes: { prepared: PreparedReads }[] }).lanes;
-      expect(lanes.map((lane) => lane.prepared.size).sort()).toEqual([0, 2]);
+      expect(
+        lanesOf(db)
+          .map((lane) => lane.prepared.size)
+          .sort(),
+      ).toEqual([0, 2]);
       expect(await preparedOnServer(db)).toHaveLength(2);
     } finally {
       await db.close();
@@ -150,8 +161,7 @@ describe('tenantRead with prepared reads on lanes', () => {
     try {
       expect(await taskTitles(db, dedicated)).toHaveLength(5);
       // As after a reconnect, or a pooler handing out another backend: the server forgot.
-      for (const lane of (db.reads as unknown as { lanes: { sql: Database['sql'] }[] }).lanes)
-        await lane.sql`deallocate all`;
+      for (const lane of lanesOf(db)) await lane.sql`deallocate all`;
       expect(await taskTitles(db, dedicated)).toHaveLength(5);
       expect(await taskTitles(db, dedicated)).toHaveLength(5);
     } finally {
@@ -216,8 +226,3 @@ describe('PreparedReads', () => {
     expect(reads.message('s', 'select 1', [])?.text).toMatch(/^deallocate all;\nprepare /);
   });
 });
-
-function inlineSqlColumns(columns: string) {
-  // Test-only: the column lists above are fixed strings of this file, not input.
-  return inlineSql([columns] as unknown as TemplateStringsArray);
-}

@@ -148,6 +148,15 @@ describe('readThenLimit', () => {
     expect(alone?.remaining).toBe(98);
   });
 
+  /** One charge on a fresh limit, gated on `key` being live. */
+  const chargeIfLive = (key: string) =>
+    readThenLimit(db.redis, {
+      read: [key],
+      gate: { liveUnless: 'revoked' },
+      prefix: db.prefix,
+      entries: [entry()],
+    });
+
   it('sends the calls of one event-loop turn as one pipeline, each with its own reply', async () => {
     const gates = Array.from({ length: 40 }, () => `${db.prefix}${fresh()}`);
     await Promise.all(gates.map((g, i) => db.redis.set(g, `value-${i}`)));
@@ -158,16 +167,7 @@ describe('readThenLimit', () => {
       return pipeline(...args);
     }) as typeof db.redis.pipeline;
     try {
-      const replies = await Promise.all(
-        gates.map((g) =>
-          readThenLimit(db.redis, {
-            read: [g],
-            gate: { liveUnless: 'revoked' },
-            prefix: db.prefix,
-            entries: [entry()],
-          }),
-        ),
-      );
+      const replies = await Promise.all(gates.map(chargeIfLive));
       expect(pipelines).toBe(1);
       expect(replies.map((r) => r.values[0])).toEqual(gates.map((_, i) => `value-${i}`));
       for (const r of replies)
@@ -181,16 +181,7 @@ describe('readThenLimit', () => {
     await db.redis.script('FLUSH');
     const gates = Array.from({ length: 5 }, () => `${db.prefix}${fresh()}`);
     await Promise.all(gates.map((g) => db.redis.set(g, 'live')));
-    const replies = await Promise.all(
-      gates.map((g) =>
-        readThenLimit(db.redis, {
-          read: [g],
-          gate: { liveUnless: 'revoked' },
-          prefix: db.prefix,
-          entries: [entry()],
-        }),
-      ),
-    );
+    const replies = await Promise.all(gates.map(chargeIfLive));
     expect(replies.map((r) => [r.values[0], r.results?.[0]?.allowed])).toEqual(
       gates.map(() => ['live', true]),
     );

@@ -130,24 +130,23 @@ export interface ClientPrincipal {
  * only, kid among this tenant's keys only, exact iss, our audience, `tid` of this tenant, and
  * the client not revoked since. Throws `InvalidTokenError`.
  */
-export async function authenticateAccessToken({
-  deps,
-  tenant,
-  issuer,
-  token,
-  now = new Date(),
-}: {
+export async function authenticateAccessToken(
+  presented: PresentedAccessToken,
+): Promise<ClientPrincipal> {
+  const principal = await verifyClientAccessToken(presented);
+  if (await isServiceClientRevoked(presented.deps, presented.tenant, principal.clientId)) {
+    throw new InvalidTokenError('revoked');
+  }
+  return principal;
+}
+
+/** An access token presented to `tenant` at `issuer` (this host's base URL). */
+export interface PresentedAccessToken {
   deps: PermissionDeps;
   tenant: Pick<TenantRecord, 'id'>;
   issuer: string;
   token: string;
   now?: Date;
-}): Promise<ClientPrincipal> {
-  const principal = await verifyClientAccessToken({ deps, tenant, issuer, token, now });
-  if (await isServiceClientRevoked(deps, tenant, principal.clientId)) {
-    throw new InvalidTokenError('revoked');
-  }
-  return principal;
 }
 
 /**
@@ -161,13 +160,7 @@ export async function verifyClientAccessToken({
   issuer,
   token,
   now = new Date(),
-}: {
-  deps: PermissionDeps;
-  tenant: Pick<TenantRecord, 'id'>;
-  issuer: string;
-  token: string;
-  now?: Date;
-}): Promise<ClientPrincipal> {
+}: PresentedAccessToken): Promise<ClientPrincipal> {
   // The same bytes verify the same way until they expire: a token this process has verified
   // for this tenant and issuer skips the key lookup and the ES256 check (the expensive part)
   // until its `exp` or a minute, whichever is first. Revocation is checked by the caller.
