@@ -148,42 +148,90 @@ describe('readThenLimit', () => {
     expect(alone?.remaining).toBe(98);
   });
 
-  /** One charge on a fresh limit, gated on `key` being live. */
-  const chargeIfLive = (key: string) =>
+  /** A live gate key and a fresh limit, both under the hash tag `tag`. */
+  async function tagged(tag: string, value: string) {
+    const gate = `${db.prefix}{${tag}}:${fresh()}`;
+    await db.redis.set(gate, value);
+    return { gate, entry: { key: `{${tag}}:${fresh()}`, policy } };
+  }
+
+  const chargeTagged = ({ gate, entry: limit }: Awaited<ReturnType<typeof tagged>>) =>
     readThenLimit(db.redis, {
-      read: [key],
+      read: [gate],
       gate: { liveUnless: 'revoked' },
       prefix: db.prefix,
-      entries: [entry()],
+      entries: [limit],
     });
 
-  it('sends the calls of one event-loop turn as one pipeline, each with its own reply', async () => {
-    const gates = Array.from({ length: 40 }, () => `${db.prefix}${fresh()}`);
-    await Promise.all(gates.map((g, i) => db.redis.set(g, `value-${i}`)));
-    const pipeline = db.redis.pipeline.bind(db.redis);
-    let pipelines = 0;
-    db.redis.pipeline = ((...args: Parameters<typeof pipeline>) => {
-      pipelines++;
-      return pipeline(...args);
-    }) as typeof db.redis.pipeline;
+  it('runs the calls of one event-loop turn that share a hash tag as one script, each with its own reply', async () => {
+    const calls = await Promise.all(Array.from({ length: 40 }, (_, i) => tagged('t1', `v-${i}`)));
+    let scripts = 0;
+    const evalsha = db.redis.evalsha.bind(db.redis);
+    db.redis.evalsha = ((...args: Parameters<typeof evalsha>) => {
+      scripts++;
+      return evalsha(...args);
+    }) as typeof db.redis.evalsha;
     try {
-      const replies = await Promise.all(gates.map(chargeIfLive));
-      expect(pipelines).toBe(1);
-      expect(replies.map((r) => r.values[0])).toEqual(gates.map((_, i) => `value-${i}`));
+      const replies = await Promise.all(calls.map(chargeTagged));
+      expect(scripts).toBe(1);
+      expect(replies.map((r) => r.values[0])).toEqual(calls.map((_, i) => `v-${i}`));
       for (const r of replies)
         expect(r.results?.map((x) => [x.allowed, x.remaining])).toEqual([[true, 1]]);
+      // Charges inside one script are still sequential: the same limit, three times in a turn.
+      const same = calls[0] as (typeof calls)[number];
+      const thrice = await Promise.all([same, same, same].map(chargeTagged));
+      expect(thrice.map((r) => r.results?.[0]?.allowed)).toEqual([true, false, false]);
+      expect(scripts).toBe(2);
     } finally {
-      db.redis.pipeline = pipeline;
+      db.redis.evalsha = evalsha;
     }
   });
 
-  it('recovers every call of a batch after SCRIPT FLUSH', async () => {
+  it('never puts keys of two hash tags in one script (one Redis Cluster slot per script)', async () => {
+    const a = await Promise.all([tagged('ta', 'a1'), tagged('ta', 'a2')]);
+    const b = await Promise.all([tagged('tb', 'b1'), tagged('tb', 'b2')]);
+    const [[firstA], [firstB]] = [a, b] as [typeof a, typeof b];
+    if (!firstA || !firstB) throw new Error('no calls');
+    const mixed = { gate: firstA.gate, entry: firstB.entry };
+    const untagged = { gate: `${db.prefix}${fresh()}`, entry: entry() };
+    await db.redis.set(untagged.gate, 'u');
+    const sent: string[][] = [];
+    const evalsha = db.redis.evalsha.bind(db.redis);
+    db.redis.evalsha = ((...args: Parameters<typeof evalsha>) => {
+      const count = Number(args[1]);
+      sent.push(args.slice(2, 2 + count).map(String));
+      return evalsha(...args);
+    }) as typeof db.redis.evalsha;
+    try {
+      const replies = await Promise.all([...a, ...b, mixed, untagged].map(chargeTagged));
+      expect(replies.map((r) => r.values[0])).toEqual(['a1', 'a2', 'b1', 'b2', 'a1', 'u']);
+    } finally {
+      db.redis.evalsha = evalsha;
+    }
+    expect(sent).toHaveLength(4);
+    const tagsOf = (keys: string[]) => new Set(keys.map((k) => /\{([^}]+)\}/.exec(k)?.[1]));
+    expect(sent.map(tagsOf).map((t) => [...t].join())).toEqual(['ta', 'tb', 'ta,tb', '']);
+  });
+
+  it('gives an error only to the call that caused it, not to the others of its script', async () => {
+    const good = await tagged('te', 'fine');
+    const bad = await tagged('te', 'x');
+    // GET on a hash fails inside the script (WRONGTYPE).
+    await db.redis.del(bad.gate);
+    await db.redis.hset(bad.gate, 'f', 'v');
+    const [ok, failed] = await Promise.allSettled([chargeTagged(good), chargeTagged(bad)]);
+    expect(ok).toMatchObject({ status: 'fulfilled', value: { values: ['fine'] } });
+    expect(failed).toMatchObject({ status: 'rejected', reason: { message: /WRONGTYPE/ } });
+  });
+
+  it('recovers every call of a batch, and a lone call, after SCRIPT FLUSH', async () => {
     await db.redis.script('FLUSH');
-    const gates = Array.from({ length: 5 }, () => `${db.prefix}${fresh()}`);
-    await Promise.all(gates.map((g) => db.redis.set(g, 'live')));
-    const replies = await Promise.all(gates.map(chargeIfLive));
+    const calls = await Promise.all(Array.from({ length: 5 }, () => tagged('tf', 'live')));
+    const lone = { gate: `${db.prefix}${fresh()}`, entry: entry() };
+    await db.redis.set(lone.gate, 'live');
+    const replies = await Promise.all([...calls, lone].map(chargeTagged));
     expect(replies.map((r) => [r.values[0], r.results?.[0]?.allowed])).toEqual(
-      gates.map(() => ['live', true]),
+      [...calls, lone].map(() => ['live', true]),
     );
   });
 });

@@ -15,24 +15,46 @@
  * ]);
  * ```
  */
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RateLimitPolicy, RateLimitResult } from './limiter.ts';
 import { validatePolicy } from './limiter.ts';
+import { batcherOf, batchScript } from './script-batch.ts';
 
-// The GCRA arithmetic as a Lua function, shared by both scripts. KEYS: the TAT keys.
-// ARGV[1]: cost; then per key: emission interval (µs per unit), burst. Returns a flat list of
+// What one run of the batch script shares between its calls: the clock, read once, so every
+// call of the batch sees the same instant; every key read at most once; and each TAT written
+// once, at the end, with its last value. Nothing else runs inside a script, so the calls see
+// exactly what reading and writing Redis each time would show them, at a fraction of the
+// commands when a batch's calls share keys (one tenant's limit, RBAC version, MFA policy).
+const SCRIPT_STATE = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+local seen, tat_ttls = {}, {}
+local function get(key)
+  local v = seen[key]
+  if v == nil then v = redis.call('GET', key) seen[key] = v end
+  return v
+end
+local function put_tat(key, tat, ttl)
+  seen[key] = string.format('%.0f', tat)
+  tat_ttls[key] = ttl
+end
+`;
+
+const WRITE_TATS = `
+for key, ttl in pairs(tat_ttls) do redis.call('SET', key, seen[key], 'PX', ttl) end
+`;
+
+// The GCRA arithmetic as a Lua function. KEYS: the TAT keys. ARGV[1]: cost; then per key:
+// emission interval (µs per unit), burst. Returns a flat list of
 // { allowed (0/1), remaining, reset ms, retry-after ms } per key.
 const GCRA_ALL_FUNCTION = `
 local function gcra_all(KEYS, ARGV)
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
 local cost = tonumber(ARGV[1])
 local tats, new_tats, ok = {}, {}, true
 for i = 1, #KEYS do
   local interval = tonumber(ARGV[2 * i])
   local tolerance = interval * tonumber(ARGV[2 * i + 1])
-  local tat = tonumber(redis.call('GET', KEYS[i])) or now
+  local tat = tonumber(get(KEYS[i])) or now
   if tat < now then tat = now end
   tats[i] = tat
   new_tats[i] = tat + interval * cost
@@ -52,7 +74,7 @@ for i = 1, #KEYS do
   elseif ok then
     if cost > 0 then
       local ttl = math.max(1, math.ceil((new_tat - now) / 1000))
-      redis.call('SET', KEYS[i], string.format('%.0f', new_tat), 'PX', ttl)
+      put_tat(KEYS[i], new_tat, ttl)
     end
     table.insert(reply, 1)
     table.insert(reply, math.floor((tolerance - (new_tat - now)) / interval))
@@ -68,37 +90,35 @@ return reply
 end
 `;
 
-const GCRA_ALL_SCRIPT = `${GCRA_ALL_FUNCTION}
-return gcra_all(KEYS, ARGV)
-`;
-
-const GCRA_ALL_SHA = sha1(GCRA_ALL_SCRIPT);
-
-// KEYS: the keys to read (ARGV[1] of them), then the TAT keys. ARGV[2]: the gate on the first
-// read key: 'absent' (charge only if it does not exist) or 'live:<tombstone>' (charge only if
-// it exists and is not the tombstone). ARGV[3..]: as GCRA_ALL_SCRIPT's ARGV.
-// Returns the read values, 1 if charged (else 0), then GCRA_ALL_SCRIPT's reply if charged.
-const READ_THEN_LIMIT_SCRIPT = `${GCRA_ALL_FUNCTION}
+// One call of the batch script (script-batch.ts). KEYS: the keys to read (ARGV[1] of them),
+// then the TAT keys. ARGV[2]: when to charge, judged on the first read key: 'always' (nothing
+// read), 'absent' (it does not exist) or 'live:<tombstone>' (it exists and is not the
+// tombstone). ARGV[3..]: as gcra_all's ARGV. Returns the read values, 1 if charged (else 0),
+// then gcra_all's reply if charged.
+const READ_THEN_LIMIT_FUNCTION = `
+local function read_then_limit(KEYS, ARGV)
 local n = tonumber(ARGV[1])
 local reply, limit_keys, limit_args = {}, {}, {}
-for i = 1, n do reply[i] = redis.call('GET', KEYS[i]) end
+for i = 1, n do reply[i] = get(KEYS[i]) end
 for i = n + 1, #KEYS do limit_keys[#limit_keys + 1] = KEYS[i] end
 for i = 3, #ARGV do limit_args[#limit_args + 1] = ARGV[i] end
 local first, gate = reply[1], ARGV[2]
 local pass
-if gate == 'absent' then pass = (first == false)
+if gate == 'always' then pass = true
+elseif gate == 'absent' then pass = (first == false)
 else pass = (first ~= false and first ~= string.sub(gate, 6)) end
 if not pass then reply[n + 1] = 0 return reply end
 reply[n + 1] = 1
 for _, v in ipairs(gcra_all(limit_keys, limit_args)) do reply[#reply + 1] = v end
 return reply
+end
 `;
 
-const READ_THEN_LIMIT_SHA = sha1(READ_THEN_LIMIT_SCRIPT);
-
-function sha1(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
-}
+const BATCH = batchScript({
+  prologue: SCRIPT_STATE + GCRA_ALL_FUNCTION + READ_THEN_LIMIT_FUNCTION,
+  call: 'read_then_limit',
+  epilogue: WRITE_TATS,
+});
 
 export interface LimitEntry {
   /** Without the limiter's prefix. Keys of one call should share a hash tag on Redis Cluster. */
@@ -118,15 +138,11 @@ export async function limitAll(
 ): Promise<RateLimitResult[]> {
   if (entries.length === 0) return [];
   const keys = entries.map((e) => prefix + e.key);
-  const reply = await evalScript(
-    redis,
-    GCRA_ALL_SHA,
-    GCRA_ALL_SCRIPT,
-    keys,
-    gcraArgs(entries, cost),
-  );
-  if (!Array.isArray(reply)) throw new Error(`Unexpected rate limit script reply: ${reply}`);
-  return parseResults(entries, reply);
+  const reply = await batcherOf(redis, BATCH).call(keys, [0, 'always', ...gcraArgs(entries, cost)]);
+  if (!Array.isArray(reply) || reply[0] !== 1) {
+    throw new Error(`Unexpected rate limit script reply: ${JSON.stringify(reply)}`);
+  }
+  return parseResults(entries, reply.slice(1));
 }
 
 /** When `readThenLimit` charges: the first read key must be absent, or live (not a tombstone). */
@@ -161,7 +177,7 @@ export async function readThenLimit(
   const gateArg = 'absent' in gate ? 'absent' : `live:${gate.liveUnless}`;
   const keys = [...read, ...entries.map((e) => prefix + e.key)];
   const args = [read.length, gateArg, ...gcraArgs(entries, cost)];
-  const reply = await evalScript(redis, READ_THEN_LIMIT_SHA, READ_THEN_LIMIT_SCRIPT, keys, args);
+  const reply = await batcherOf(redis, BATCH).call(keys, args);
   if (!Array.isArray(reply) || reply.length < read.length + 1) {
     throw new Error(`Unexpected rate limit script reply: ${JSON.stringify(reply)}`);
   }
@@ -184,77 +200,6 @@ function gcraArgs(entries: readonly LimitEntry[], cost: number): Array<string | 
     args.push(Math.max(1, Math.round((policy.windowSeconds * 1_000_000) / policy.limit)), burst);
   }
   return args;
-}
-
-async function evalScript(
-  redis: Redis,
-  sha: string,
-  script: string,
-  keys: readonly string[],
-  args: ReadonlyArray<string | number>,
-): Promise<unknown> {
-  try {
-    return await batcherOf(redis).evalsha(sha, keys, args);
-  } catch (err) {
-    if (!(err instanceof Error && err.message.startsWith('NOSCRIPT'))) throw err;
-    return redis.eval(script, keys.length, ...keys, ...args);
-  }
-}
-
-interface PendingCall {
-  sha: string;
-  keys: readonly string[];
-  args: ReadonlyArray<string | number>;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-}
-
-/**
- * Collects the script calls of one turn of the event loop and sends them as one pipeline
- * once the loop has read every request that arrived (setImmediate runs after the poll
- * phase). ioredis's auto-pipelining flushes on process.nextTick, which under load is after
- * each request's own callback: one socket write per request instead of one per turn.
- */
-class ScriptBatcher {
-  private pending: PendingCall[] = [];
-
-  constructor(private readonly redis: Redis) {}
-
-  evalsha(sha: string, keys: readonly string[], args: ReadonlyArray<string | number>) {
-    return new Promise<unknown>((resolve, reject) => {
-      if (this.pending.push({ sha, keys, args, resolve, reject }) === 1)
-        setImmediate(() => this.flush());
-    });
-  }
-
-  private flush(): void {
-    const calls = this.pending;
-    this.pending = [];
-    const pipeline = this.redis.pipeline();
-    for (const { sha, keys, args } of calls) pipeline.evalsha(sha, keys.length, ...keys, ...args);
-    pipeline.exec().then(
-      (replies) => {
-        calls.forEach((call, i) => {
-          const [error, reply] = replies?.[i] ?? [new Error('no reply from Redis'), null];
-          if (error) call.reject(error);
-          else call.resolve(reply);
-        });
-      },
-      (error: unknown) => {
-        for (const call of calls) call.reject(error);
-      },
-    );
-  }
-}
-
-const batchers = new WeakMap<Redis, ScriptBatcher>();
-
-function batcherOf(redis: Redis): ScriptBatcher {
-  const known = batchers.get(redis);
-  if (known) return known;
-  const batcher = new ScriptBatcher(redis);
-  batchers.set(redis, batcher);
-  return batcher;
 }
 
 function parseResults(entries: readonly LimitEntry[], reply: unknown[]): RateLimitResult[] {
