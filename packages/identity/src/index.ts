@@ -5,6 +5,7 @@ export * from './crypto/index.ts';
 export * from './machines/index.ts';
 export * from './members/index.ts';
 export * from './mfa/index.ts';
+export * from './near-cache/index.ts';
 export * from './rbac/index.ts';
 export * from './sessions/index.ts';
 export * from './sso/index.ts';

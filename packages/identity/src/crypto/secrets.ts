@@ -77,6 +77,24 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
  * takes constantTimeEqual's path (and does not match).
  */
 export function sha256Matches(value: string, hexDigest: string): boolean {
-  if (!SHA256_HEX.test(hexDigest)) return constantTimeEqual(sha256Hex(value), hexDigest);
-  return timingSafeEqual(sha256(value), Buffer.from(hexDigest, 'hex'));
+  const digest = decodedDigest(hexDigest);
+  if (!digest) return constantTimeEqual(sha256Hex(value), hexDigest);
+  return timingSafeEqual(sha256(value), digest);
+}
+
+// Stored digests decoded once: a live session's digest is checked on each of its requests.
+// Keys are stored digests (never presented values); oldest out first when full.
+const decodedDigests = new Map<string, Buffer>();
+const DECODED_DIGESTS_MAX = 10_000;
+
+function decodedDigest(hexDigest: string): Buffer | undefined {
+  let digest = decodedDigests.get(hexDigest);
+  if (digest) return digest;
+  if (!SHA256_HEX.test(hexDigest)) return undefined;
+  digest = Buffer.from(hexDigest, 'hex');
+  if (decodedDigests.size >= DECODED_DIGESTS_MAX) {
+    decodedDigests.delete(decodedDigests.keys().next().value as string);
+  }
+  decodedDigests.set(hexDigest, digest);
+  return digest;
 }

@@ -18,6 +18,7 @@ import {
   sha256Hex,
   verifyApiKeySecret,
 } from '../crypto/index.ts';
+import { forgetNearCopies } from '../near-cache/index.ts';
 import {
   assertCanGrant,
   assertPermitted,
@@ -150,12 +151,9 @@ export async function revokeServiceClient({
 }
 
 async function tombstoneClient(redis: Redis, prefix: string, tenantId: string, clientId: string) {
-  await redis.set(
-    serviceClientRevokedKey(prefix, tenantId, clientId),
-    '1',
-    'EX',
-    TOMBSTONE_TTL_SECONDS,
-  );
+  const key = serviceClientRevokedKey(prefix, tenantId, clientId);
+  await redis.set(key, '1', 'EX', TOMBSTONE_TTL_SECONDS);
+  forgetNearCopies([key]);
 }
 
 /** Whether a client's tokens must be refused now: one Redis GET per bearer request. */

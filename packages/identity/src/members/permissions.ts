@@ -1,7 +1,7 @@
 import { type Database, schema, type TenantRecord, type TenantTx, withTenant } from '@tenantkit/db';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
-import { LRUCache } from 'lru-cache';
+import { forgetNearCopies } from '../near-cache/index.ts';
 import {
   decodePermissionSet,
   effectivePermissions,
@@ -40,12 +40,17 @@ export async function loadPermissions(
     knownVersion != null && Number.isSafeInteger(Number(knownVersion))
       ? Number(knownVersion)
       : await rbacVersion(deps, tenant);
+  const localKey = `${principal.type}.${principal.id}@${tenant.id}`;
+  const local = localPermissions.get(localKey);
+  if (local && local.version === version && Date.now() < local.expiresAt) return local.permissions;
   const key =
     deps.keyPrefix + permissionCacheKey(tenant.id, `${principal.type}.${principal.id}`, version);
-  const local = localPermissions.get(key);
-  if (local) return local;
+  const remember = (permissions: ReadonlySet<Permission>) => {
+    rememberLocally(localKey, version, permissions);
+    return permissions;
+  };
   const cached = await deps.redis.get(key);
-  if (cached !== null) return remember(key, decodePermissionSet(cached));
+  if (cached !== null) return remember(decodePermissionSet(cached));
   const effective = await withTenant(deps.db, tenant.id, async (tx) => {
     // A deactivated member holds nothing, whatever their bindings say: that is what disarms
     // the API keys they created (capped by their creator's permissions). Deactivation and
@@ -79,25 +84,33 @@ export async function loadPermissions(
     return effectivePermissions(bindings, roles);
   });
   await deps.redis.set(key, encodePermissionSet(effective), 'EX', PERMISSION_CACHE_TTL_SECONDS);
-  return remember(key, effective);
+  return remember(effective);
 }
 
 /**
- * Effective permissions this process computed or read, under the same key as in Redis. The
- * key names the tenant's RBAC version, which every request reads from Redis anyway, so a
- * role or binding change abandons these entries exactly as it abandons the Redis copies; the
- * TTL is the Redis one, for the same reason. Saves one Redis round trip per request.
+ * Effective permissions this process computed or read, by principal and tenant, with the
+ * RBAC version they were computed at: an entry counts only for the version the caller read
+ * (from the near cache, which a bump invalidates everywhere), so a role or binding change
+ * abandons these entries exactly as it abandons the Redis copies; the TTL is the Redis one,
+ * for the same reason. Saves one Redis round trip per request.
  */
 // Sized for one signed-in principal per tenant at 10,000 tenants and then some (a few hundred
-// bytes each).
-const localPermissions = new LRUCache<string, ReadonlySet<Permission>>({
-  max: 100_000,
-  ttl: PERMISSION_CACHE_TTL_SECONDS * 1000,
-});
+// bytes each); oldest out first when full.
+const LOCAL_PERMISSIONS_MAX = 100_000;
+const localPermissions = new Map<
+  string,
+  { version: number; permissions: ReadonlySet<Permission>; expiresAt: number }
+>();
 
-function remember(key: string, permissions: ReadonlySet<Permission>): ReadonlySet<Permission> {
-  localPermissions.set(key, permissions);
-  return permissions;
+function rememberLocally(key: string, version: number, permissions: ReadonlySet<Permission>) {
+  if (localPermissions.size >= LOCAL_PERMISSIONS_MAX && !localPermissions.has(key)) {
+    localPermissions.delete(localPermissions.keys().next().value as string);
+  }
+  localPermissions.set(key, {
+    version,
+    permissions,
+    expiresAt: Date.now() + PERMISSION_CACHE_TTL_SECONDS * 1000,
+  });
 }
 
 async function rbacVersion(
@@ -127,13 +140,15 @@ export async function publishRbacVersion(
   tenant: Pick<TenantRecord, 'id'>,
   version: number,
 ): Promise<void> {
+  const key = deps.keyPrefix + rbacVersionKey(tenant.id);
   await deps.redis.eval(
     "local v = tonumber(redis.call('get', KEYS[1]) or '0') if tonumber(ARGV[1]) > v then redis.call('set', KEYS[1], ARGV[1], 'EX', ARGV[2]) end return 1",
     1,
-    deps.keyPrefix + rbacVersionKey(tenant.id),
+    key,
     String(version),
     String(24 * 60 * 60),
   );
+  forgetNearCopies([key]);
 }
 
 async function isActiveUser(tx: TenantTx, tenantId: string, userId: string): Promise<boolean> {

@@ -13,6 +13,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { IdentityContext } from '../accounts/login.ts';
 import { appendAuditEvent } from '../audit/index.ts';
+import { forgetNearCopies } from '../near-cache/index.ts';
 import type { Permission } from '../rbac/catalog.ts';
 import { assertPermitted } from '../rbac/guards.ts';
 import { EnrolBeforeRequiringMfaError } from './errors.ts';
@@ -91,12 +92,9 @@ export async function setMfaPolicy({
     });
     return { mfaRequired: input.mfaRequired };
   });
-  await deps.redis.set(
-    policyKey(deps.keyPrefix, tenant.id),
-    result.mfaRequired ? '1' : '0',
-    'PX',
-    CACHE_TTL_MS,
-  );
+  const key = policyKey(deps.keyPrefix, tenant.id);
+  await deps.redis.set(key, result.mfaRequired ? '1' : '0', 'PX', CACHE_TTL_MS);
+  forgetNearCopies([key]);
   return result;
 }
 
@@ -120,6 +118,7 @@ async function cached(redis: Redis, key: string, load: () => Promise<boolean>): 
   if (hit === '1' || hit === '0') return hit === '1';
   const value = await load();
   await redis.set(key, value ? '1' : '0', 'PX', CACHE_TTL_MS, 'NX');
+  forgetNearCopies([key]);
   return value;
 }
 

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { forgetNearCopies } from '../near-cache/index.ts';
 import { SESSION_POLICY } from './policy.ts';
 
 export interface CachedSession {
@@ -22,10 +23,25 @@ export type CacheLookup =
   | { kind: 'revoked' }
   | { kind: 'hit'; session: CachedSession };
 
+const MISS: CacheLookup = Object.freeze({ kind: 'miss' });
+const REVOKED_LOOKUP: CacheLookup = Object.freeze({ kind: 'revoked' });
+
+// Parsed copies by their JSON: a session read from the near cache is the same string on every
+// request, so it is parsed once. Frozen, since every request shares it. Oldest out when full.
+const parsed = new Map<string, CacheLookup>();
+const PARSED_MAX = 10_000;
+
 export function parseCached(value: string | null): CacheLookup {
-  if (value === null) return { kind: 'miss' };
-  if (value === REVOKED) return { kind: 'revoked' };
-  return { kind: 'hit', session: JSON.parse(value) as CachedSession };
+  if (value === null) return MISS;
+  if (value === REVOKED) return REVOKED_LOOKUP;
+  let lookup = parsed.get(value);
+  if (!lookup) {
+    const session = Object.freeze(JSON.parse(value) as CachedSession);
+    lookup = Object.freeze({ kind: 'hit', session });
+    if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value as string);
+    parsed.set(value, lookup);
+  }
+  return lookup;
 }
 
 /**
@@ -40,10 +56,11 @@ export async function fillCache(
 ) {
   if (!session) {
     await redis.set(key, REVOKED, 'PX', SESSION_POLICY.tombstoneTtlMs, 'NX');
-    return;
+  } else {
+    const ttl = Math.min(SESSION_POLICY.cacheTtlMs, session.expiresAt - now);
+    if (ttl > 0) await redis.set(key, JSON.stringify(session), 'PX', ttl, 'NX');
   }
-  const ttl = Math.min(SESSION_POLICY.cacheTtlMs, session.expiresAt - now);
-  if (ttl > 0) await redis.set(key, JSON.stringify(session), 'PX', ttl, 'NX');
+  forgetNearCopies([key]);
 }
 
 /** After an extension: replace the copy only if it is still a live copy (XX), never a tombstone. */
@@ -58,6 +75,7 @@ export async function refreshCache(redis: Redis, key: string, session: CachedSes
     String(ttl),
     REVOKED,
   );
+  forgetNearCopies([key]);
 }
 
 /**
@@ -71,9 +89,10 @@ export async function tombstone(
   sessionIds: string[],
 ) {
   if (sessionIds.length === 0) return;
+  const keys = sessionIds.map((id) => sessionKey(prefix, tenantId, id));
   const pipeline = redis.pipeline();
-  for (const id of sessionIds) {
-    pipeline.set(sessionKey(prefix, tenantId, id), REVOKED, 'PX', SESSION_POLICY.tombstoneTtlMs);
-  }
+  for (const key of keys) pipeline.set(key, REVOKED, 'PX', SESSION_POLICY.tombstoneTtlMs);
   await pipeline.exec();
+  // Other processes drop their copies on Redis's invalidation message; this one at once.
+  forgetNearCopies(keys);
 }

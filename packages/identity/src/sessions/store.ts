@@ -112,7 +112,7 @@ export function sessionLookup(
   return { key: sessionKey(keyPrefix, tenant.id, parsed.id), sessionId: parsed.id, parsed };
 }
 
-/** The value a live cached copy never has: what `readThenLimit`'s gate must not charge for. */
+/** What a revoked session's cached copy holds (until the tombstone expires). */
 export const SESSION_TOMBSTONE = REVOKED_MARKER;
 
 /**
