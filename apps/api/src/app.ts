@@ -9,13 +9,13 @@ import {
   securityHeaders,
   validationHook,
 } from '@tenantkit/http';
-import { authenticate, requireAuth } from './auth/authenticate.ts';
+import { authenticate } from './auth/authenticate.ts';
 import { sameOriginForBrowsers, sameOriginForCookies } from './auth/csrf.ts';
 import { invitationLimits } from './auth/invitation-limits.ts';
 import { loginLimits } from './auth/login-limits.ts';
-import { requireMfaEnrolment } from './auth/mfa-gate.ts';
 import type { ApiDeps } from './deps.ts';
-import { apiLimits, apiRateLimit } from './middleware/api-rate-limit.ts';
+import { apiGuard } from './middleware/api-guard.ts';
+import { apiLimits } from './middleware/api-rate-limit.ts';
 import { resolveTenant } from './middleware/tenant.ts';
 import { registerAcmeChallengeRoute } from './routes/acme/http01.ts';
 import * as auditList from './routes/audit/list.ts';
@@ -62,11 +62,7 @@ export function createApp(deps: ApiDeps, lifecycle: Lifecycle = { draining: fals
     tenantScope,
     bodyLimit({ maxBytes: deps.bodyLimitBytes }),
     jsonBody(),
-    authenticate(deps, { bearer: true, limits }),
-    requireAuth(),
-    apiRateLimit(deps, limits),
-    sameOriginForCookies(),
-    requireMfaEnrolment(deps),
+    apiGuard(deps, limits),
   );
 
   // Sign-in, sign-out and the member's own sessions: a session is optional here (signing in

@@ -1,6 +1,6 @@
 import type { Database, TenantRecord } from '@tenantkit/db';
 import type { DomainPolicy, RoutingTarget, TxtResolver } from '@tenantkit/domains';
-import type { KeyRing } from '@tenantkit/identity';
+import type { KeyRing, NearCache } from '@tenantkit/identity';
 import type { MailSender } from '@tenantkit/mail';
 import type { TenantResolver } from '@tenantkit/tenancy';
 import type { Redis } from 'ioredis';
@@ -11,6 +11,12 @@ export interface ApiDeps {
   db: Database;
   redis: Redis;
   resolver: TenantResolver;
+  /**
+   * In-process copies of the tenant keys every request reads (sessions, RBAC version, MFA
+   * policy, client revocations), dropped by Redis's own invalidation messages: `identityCache`
+   * in `createIdentityCache`. Started before serving, closed after.
+   */
+  identityCache: NearCache;
   /** Prefix of every Redis key this deployment writes (sessions, caches, limits). */
   keyPrefix: string;
   logger: Logger;

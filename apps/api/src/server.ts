@@ -4,7 +4,7 @@ import type { ApiConfig } from '@tenantkit/config';
 import { createDatabase } from '@tenantkit/db';
 import { createDnsResolver, defaultDomainPolicy } from '@tenantkit/domains';
 import { createLogger } from '@tenantkit/http';
-import { parseKeyRing } from '@tenantkit/identity';
+import { createIdentityCache, parseKeyRing } from '@tenantkit/identity';
 import { createLogSender, createSmtpSender, createUnavailableSender } from '@tenantkit/mail';
 import { TenantResolver } from '@tenantkit/tenancy';
 import { Redis } from 'ioredis';
@@ -63,10 +63,17 @@ export async function startApi({
     localTtlMs: config.tenantCacheTtlMs,
   });
   await resolver.start();
+  const identityCache = createIdentityCache({
+    redis,
+    keyPrefix,
+    onWarning: (message, err) => log.warn({ err }, message),
+  });
+  await identityCache.start();
   const deps: ApiDeps = {
     db,
     redis,
     resolver,
+    identityCache,
     keyPrefix,
     logger: log,
     platformDomain: config.db.platformDomain,
@@ -114,6 +121,7 @@ export async function startApi({
       await Promise.race([drained, grace]);
       for (const s of servers) (s as { closeAllConnections?: () => void }).closeAllConnections?.();
       await resolver.close();
+      await identityCache.close();
       await https?.store.close();
       await Promise.all([db.close(), redis.quit().catch(() => {}), deps.mail.close()]);
     })();

@@ -4,8 +4,10 @@ import { createTenant, type TenantRecord, withTenant } from '@tenantkit/db';
 import { createDnsResolver } from '@tenantkit/domains';
 import { createLogger } from '@tenantkit/http';
 import {
+  createIdentityCache,
   createMember,
   createSession,
+  type NearCache,
   parseKeyRing,
   provisionTenantIdentity,
   SESSION_COOKIE,
@@ -121,6 +123,7 @@ export async function createApiFixture(options: AppOptions = {}): Promise<ApiFix
   ]);
   const mail = createSmtpSender({ url: smtp.url, from: 'Tenantkit <no-reply@tenantkit.test>' });
   const resolvers: TenantResolver[] = [];
+  const identityCaches: NearCache[] = [];
   const ownRedis: Redis[] = [];
   const logger = createLogger({ level: 'silent' });
   // A fresh key ring per fixture: nothing one test file encrypts is readable by another.
@@ -136,10 +139,14 @@ export async function createApiFixture(options: AppOptions = {}): Promise<ApiFix
     });
     await resolver.start();
     resolvers.push(resolver);
+    const identityCache = createIdentityCache({ redis, keyPrefix: testRedis.prefix });
+    await identityCache.start();
+    identityCaches.push(identityCache);
     const deps: ApiDeps = {
       db: testDb.app,
       redis,
       resolver,
+      identityCache,
       logger,
       platformDomain: PLATFORM_DOMAIN,
       keyPrefix: testRedis.prefix,
@@ -201,6 +208,7 @@ export async function createApiFixture(options: AppOptions = {}): Promise<ApiFix
     },
     async close() {
       await Promise.all(resolvers.map((r) => r.close()));
+      await Promise.all(identityCaches.map((c) => c.close()));
       await Promise.all(ownRedis.map((r) => r.quit().catch(() => {})));
       await testRedis.close();
       await mail.close();

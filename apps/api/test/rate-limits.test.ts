@@ -183,15 +183,15 @@ describe('/v1 rate limits', () => {
     );
   });
 
-  describe('charged in the credential read (one Redis round trip)', () => {
-    // The real /v1 chain (tenant, authenticate with limits, requireAuth, apiRateLimit) with
+  describe('charged once per authenticated request', () => {
+    // The real /v1 chain (tenant, authenticate, requireAuth, apiRateLimit) with
     // hour-long windows, so no unit comes back during the test and every count is exact.
     // The tenant's limit is the tighter one, so the headers count every credential together.
     // Keys of their own: the full app's requests in between (creating a client) charge the
     // shipped limits, and must not touch these counts.
     const limits = () =>
       apiLimits(
-        { keyPrefix: `${fx.deps.keyPrefix}chain:` },
+        { keyPrefix: `${fx.deps.keyPrefix}chain:`, redis: fx.deps.redis },
         {
           plans: { free: { limit: 40, windowSeconds: 3600 } },
           credentials: {
@@ -207,7 +207,7 @@ describe('/v1 rate limits', () => {
       app.use(
         '*',
         resolveTenant({ resolver: fx.deps.resolver, trustedProxies: fx.deps.trustedProxies }),
-        authenticate(fx.deps, { bearer: true, limits: table }),
+        authenticate(fx.deps, { bearer: true }),
         requireAuth(),
         apiRateLimit(fx.deps, table),
       );
@@ -227,9 +227,12 @@ describe('/v1 rate limits', () => {
       );
       const seen: number[] = [];
       for (let i = 0; i < 4; i++) {
-        // Every other request finds no cached copy: authenticate reads Postgres and the
-        // middleware charges; otherwise the script charged while reading the copy.
-        if (i % 2 === 0) await fx.deps.redis.del(sessionCopy);
+        // Every other request finds no cached copy (here or in Redis): authenticate reads
+        // Postgres; otherwise the near cache answers.
+        if (i % 2 === 0) {
+          await fx.deps.redis.del(sessionCopy);
+          await fx.deps.identityCache.sync();
+        }
         const res = await client.get('/v1/ping');
         await expectStatus(res, 200);
         seen.push(remaining(res));
@@ -245,9 +248,11 @@ describe('/v1 rate limits', () => {
       // session back (a cache miss reads Postgres) to show what the flood cost.
       const copy = sessionKey(fx.deps.keyPrefix, tenant.record.id, sessionIdOf(tenant.token));
       await fx.deps.redis.set(copy, SESSION_TOMBSTONE, 'PX', 60_000);
+      await fx.deps.identityCache.sync();
       const { statuses } = await flood(owner, 15, 5);
       expect(new Set(statuses)).toEqual(new Set([401]));
       await fx.deps.redis.del(copy);
+      await fx.deps.identityCache.sync();
       expect(remaining(await owner.get('/v1/ping'))).toBe(38);
     });
 

@@ -22,18 +22,18 @@ export {
   problemType,
 } from './problem/index.ts';
 export {
-  type ChargeGate,
+  type LeaseOptions,
   type LimitEntry,
   limitAll,
   RateLimiter,
   type RateLimiterOptions,
   RateLimiterUnavailableError,
+  RateLimitLeases,
   type RateLimitOptions,
   type RateLimitPolicy,
   type RateLimitResult,
   rateLimit,
   rateLimitHeaders,
-  readThenLimit,
 } from './rate-limit/index.ts';
 export { type RequestIdOptions, requestId } from './request-id/index.ts';
 export { type RequestLoggerOptions, requestLogger } from './request-logger/index.ts';

@@ -1,19 +1,15 @@
 import type { TenantRecord } from '@tenantkit/db';
-import { HttpProblem, readThenLimit } from '@tenantkit/http';
+import { HttpProblem } from '@tenantkit/http';
 import {
   checkSessionReading,
   loadPermissions,
   mfaPolicyKey,
   rbacVersionKey,
-  SESSION_TOMBSTONE,
   type SessionStoreDeps,
   sessionLookup,
-  type ValidSession,
-  validateSessionReading,
 } from '@tenantkit/identity';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { ApiDeps } from '../deps.ts';
-import type { ApiLimits, ChargedLimits } from '../middleware/api-rate-limit.ts';
 import { authenticateBearer } from './bearer.ts';
 import type { Principal } from './principal.ts';
 import { readSessionCookie } from './session-cookie.ts';
@@ -25,108 +21,70 @@ import { readSessionCookie } from './session-cookie.ts';
  * `principal` unset when there is no valid credential; `requireAuth` decides what that means
  * for the route.
  *
- * With `limits` (the /v1 chain), the credential's Redis reads and its rate-limit charge go in
- * one round trip (`readThenLimit`), charged only if the credential is live there; the
- * results wait in `apiLimitsCharged` for `apiRateLimit`, which still decides 429 or not.
+ * The session's cached copy, the tenant's RBAC version and its MFA policy come from the
+ * process's near cache (`deps.identityCache`): no round trip while the copies are held, one
+ * MGET when they are not. A revocation anywhere drops the copy everywhere (ADR 0015).
  *
  * @example
- * app.use('/v1/*', authenticate(deps, { bearer: true, limits }), requireAuth(), apiRateLimit(deps, limits));
+ * app.use('/v1/*', authenticate(deps, { bearer: true }), requireAuth(), apiRateLimit(deps, limits));
  */
 export const authenticate = (
   deps: ApiDeps,
-  { bearer = false, limits }: { bearer?: boolean; limits?: ApiLimits } = {},
+  { bearer = false }: { bearer?: boolean } = {},
 ): MiddlewareHandler => {
-  const store = { db: deps.db, redis: deps.redis, keyPrefix: deps.keyPrefix };
+  const findPrincipal = principalFinder(deps, { bearer });
   return async function authenticate(c, next) {
-    if (bearer && (await authenticateBearer(c, deps, limits))) return next();
-    const tenant = c.get('tenant');
-    const token = readSessionCookie(c);
-    if (token !== undefined) {
-      const signedIn = limits
-        ? await sessionPrincipalCharging(store, tenant, token, limits, (charged) =>
-            c.set('apiLimitsCharged', charged),
-          )
-        : await sessionPrincipal(store, tenant, token);
-      if (signedIn) {
-        c.set('principal', signedIn.principal);
-        c.set('mfaPolicyCached', signedIn.mfaPolicyCached);
-      }
-    }
+    await findPrincipal(c);
     await next();
   };
 };
 
-type SignedIn = { principal: Principal; mfaPolicyCached: string | null };
-
-/** The keys read with the session: the tenant's RBAC version, then its cached MFA policy. */
-const alsoRead = (store: SessionStoreDeps, tenant: TenantRecord): [string, string] => [
-  store.keyPrefix + rbacVersionKey(tenant.id),
-  // The MFA gate's cached policy rides along, so the gate costs no round trip of its own.
-  mfaPolicyKey(store.keyPrefix, tenant.id),
-];
-
 /**
- * The signed-in member behind a session cookie, or undefined. One Redis round trip when warm:
- * the session and the tenant's RBAC version in one MGET, then the effective permissions from
- * the process's cache for that version (packages/identity members/permissions.ts).
+ * `authenticate`'s work as a function of the request, for a middleware that runs several
+ * checks (apiGuard): sets `principal` (and `mfaPolicyCached`) when the request carries a
+ * valid credential; a bad bearer credential throws its 401.
  */
-async function sessionPrincipal(
-  store: SessionStoreDeps,
-  tenant: TenantRecord,
-  token: string,
-): Promise<SignedIn | undefined> {
-  const { session, values } = await validateSessionReading(
-    store,
-    tenant,
-    token,
-    alsoRead(store, tenant),
-  );
-  return session
-    ? signedIn(store, tenant, session, values[0] ?? null, values[1] ?? null)
-    : undefined;
+export function principalFinder(
+  deps: ApiDeps,
+  { bearer = false }: { bearer?: boolean } = {},
+): (c: Context) => Promise<void> {
+  const store = { db: deps.db, redis: deps.redis, keyPrefix: deps.keyPrefix };
+  return async function findPrincipal(c) {
+    if (bearer && c.req.header('authorization') !== undefined) {
+      if (await authenticateBearer(c, deps)) return;
+    }
+    const token = readSessionCookie(c);
+    if (token === undefined) return;
+    const signedIn = await sessionPrincipal(deps, store, c.get('tenant'), token);
+    if (signedIn) {
+      c.set('principal', signedIn.principal);
+      c.set('mfaPolicyCached', signedIn.mfaPolicyCached);
+    }
+  };
 }
 
+type SignedIn = { principal: Principal; mfaPolicyCached: string | null };
+
 /**
- * `sessionPrincipal` whose one round trip also charges the /v1 rate limits (when the session
- * is live in Redis). If that script fails (Redis trouble), falls back to the plain read, and
- * `apiRateLimit` then charges or lets the request through unchecked as it always did.
+ * The signed-in member behind a session cookie, or undefined: the session's cached copy with
+ * the tenant's RBAC version and (for the MFA gate, which then costs nothing of its own) its
+ * cached MFA policy, then the effective permissions from the process's cache for that version
+ * (packages/identity members/permissions.ts).
  */
-async function sessionPrincipalCharging(
+async function sessionPrincipal(
+  deps: Pick<ApiDeps, 'identityCache'>,
   store: SessionStoreDeps,
   tenant: TenantRecord,
   token: string,
-  limits: ApiLimits,
-  charged: (charged: ChargedLimits) => void,
 ): Promise<SignedIn | undefined> {
   const lookup = sessionLookup(store.keyPrefix, tenant, token);
   if (!lookup) return undefined;
-  const credential = `session:${lookup.sessionId}`;
-  const entries = limits.entriesFor(tenant, credential);
-  let reply: Awaited<ReturnType<typeof readThenLimit>>;
-  try {
-    reply = await readThenLimit(store.redis, {
-      read: [lookup.key, ...alsoRead(store, tenant)],
-      gate: { liveUnless: SESSION_TOMBSTONE },
-      prefix: limits.prefix,
-      entries,
-    });
-  } catch {
-    return sessionPrincipal(store, tenant, token);
-  }
-  const [value = null, rbacVersion = null, mfaPolicy = null] = reply.values;
+  const [rbacKey, mfaKey] = tenantKeys(store.keyPrefix, tenant.id);
+  const keys = [lookup.key, rbacKey, mfaKey];
+  const [value = null, rbacVersion = null, mfaPolicyCached = null] =
+    deps.identityCache.peek(keys) ?? (await deps.identityCache.read(keys));
   const session = await checkSessionReading(store, tenant, lookup, value);
   if (!session) return undefined;
-  if (reply.results) charged({ credential, entries, results: reply.results });
-  return signedIn(store, tenant, session, rbacVersion, mfaPolicy);
-}
-
-async function signedIn(
-  store: SessionStoreDeps,
-  tenant: TenantRecord,
-  session: ValidSession,
-  rbacVersion: string | null,
-  mfaPolicyCached: string | null,
-): Promise<SignedIn> {
   const permissions = await loadPermissions(
     store,
     tenant,
@@ -145,16 +103,37 @@ async function signedIn(
   };
 }
 
+// Per tenant, the keys read with every session: built once (oldest out first when full).
+const tenantKeyCache = new Map<string, readonly [string, string]>();
+
+function tenantKeys(keyPrefix: string, tenantId: string): readonly [string, string] {
+  const id = `${keyPrefix}\n${tenantId}`;
+  let keys = tenantKeyCache.get(id);
+  if (!keys) {
+    keys = [keyPrefix + rbacVersionKey(tenantId), mfaPolicyKey(keyPrefix, tenantId)];
+    if (tenantKeyCache.size >= 100_000) {
+      tenantKeyCache.delete(tenantKeyCache.keys().next().value as string);
+    }
+    tenantKeyCache.set(id, keys);
+  }
+  return keys;
+}
+
 /** 401 problem unless `authenticate` established a principal. */
 export const requireAuth = (): MiddlewareHandler =>
   async function requireAuth(c, next) {
-    if (!c.get('principal')) {
-      throw new HttpProblem({
-        status: 401,
-        slug: 'unauthenticated',
-        detail: 'Sign in, or send a credential issued by this workspace.',
-        headers: { 'WWW-Authenticate': 'Bearer realm="tenantkit"' },
-      });
-    }
+    assertAuthenticated(c);
     await next();
   };
+
+/** `requireAuth`'s check, for a middleware that runs several (apiGuard). */
+export function assertAuthenticated(c: Context): void {
+  if (!c.get('principal')) {
+    throw new HttpProblem({
+      status: 401,
+      slug: 'unauthenticated',
+      detail: 'Sign in, or send a credential issued by this workspace.',
+      headers: { 'WWW-Authenticate': 'Bearer realm="tenantkit"' },
+    });
+  }
+}

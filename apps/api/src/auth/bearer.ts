@@ -1,17 +1,14 @@
-import { HttpProblem, readThenLimit } from '@tenantkit/http';
+import { HttpProblem } from '@tenantkit/http';
 import {
   API_KEY_PREFIX,
-  authenticateAccessToken,
   authenticateApiKey,
   type ClientPrincipal,
   InvalidTokenError,
-  isServiceClientRevoked,
   serviceClientRevokedKey,
   verifyClientAccessToken,
 } from '@tenantkit/identity';
 import type { Context } from 'hono';
 import type { ApiDeps } from '../deps.ts';
-import type { ApiLimits } from '../middleware/api-rate-limit.ts';
 import { tenantIssuer } from './issuer.ts';
 import type { BearerPrincipal } from './principal.ts';
 
@@ -26,11 +23,7 @@ const BEARER = /^Bearer +([\x21-\x7e]+) *$/i;
  *
  * Bearer requests need no CSRF check: browsers never attach the header on their own.
  */
-export async function authenticateBearer(
-  c: Context,
-  deps: ApiDeps,
-  limits?: ApiLimits,
-): Promise<boolean> {
+export async function authenticateBearer(c: Context, deps: ApiDeps): Promise<boolean> {
   const header = c.req.header('authorization');
   if (header === undefined || !/^bearer(?: |$)/i.test(header)) return false;
   const credential = BEARER.exec(header)?.[1];
@@ -51,14 +44,7 @@ export async function authenticateBearer(
     };
   } else {
     try {
-      const client = limits
-        ? await clientChargingLimits(c, deps, store, limits, credential)
-        : await authenticateAccessToken({
-            deps: store,
-            tenant,
-            issuer: tenantIssuer(c, deps),
-            token: credential,
-          });
+      const client = await clientPrincipal(c, deps, store, credential);
       principal = {
         type: 'client',
         id: client.clientId,
@@ -77,14 +63,13 @@ export async function authenticateBearer(
 
 /**
  * A service client's access token, verified in process (cached), then its revocation marker
- * read and, only if there is none, the /v1 rate limits charged: one Redis round trip for both
- * (`readThenLimit`). Falls back to the separate revocation check if the script fails.
+ * read through the near cache (no round trip while the copy is held; a revocation anywhere
+ * drops it).
  */
-async function clientChargingLimits(
+async function clientPrincipal(
   c: Context,
   deps: ApiDeps,
   store: Pick<ApiDeps, 'db' | 'redis' | 'keyPrefix'>,
-  limits: ApiLimits,
   token: string,
 ): Promise<ClientPrincipal> {
   const tenant = c.get('tenant');
@@ -94,24 +79,9 @@ async function clientChargingLimits(
     issuer: tenantIssuer(c, deps),
     token,
   });
-  const credential = `client:${client.clientId}`;
-  const entries = limits.entriesFor(tenant, credential);
-  let reply: Awaited<ReturnType<typeof readThenLimit>>;
-  try {
-    reply = await readThenLimit(deps.redis, {
-      read: [serviceClientRevokedKey(deps.keyPrefix, tenant.id, client.clientId)],
-      gate: { absent: true },
-      prefix: limits.prefix,
-      entries,
-    });
-  } catch {
-    if (await isServiceClientRevoked(store, tenant, client.clientId)) {
-      throw new InvalidTokenError('revoked');
-    }
-    return client;
-  }
-  if (reply.values[0] !== null) throw new InvalidTokenError('revoked');
-  if (reply.results) c.set('apiLimitsCharged', { credential, entries, results: reply.results });
+  const key = [serviceClientRevokedKey(deps.keyPrefix, tenant.id, client.clientId)];
+  const [marker = null] = deps.identityCache.peek(key) ?? (await deps.identityCache.read(key));
+  if (marker !== null) throw new InvalidTokenError('revoked');
   return client;
 }
 

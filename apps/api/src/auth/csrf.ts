@@ -1,5 +1,5 @@
 import { HttpProblem } from '@tenantkit/http';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -13,16 +13,21 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export const sameOriginForCookies = (): MiddlewareHandler =>
   async function sameOriginForCookies(c, next) {
-    const principal = c.get('principal');
-    if (principal?.via === 'session' && !SAFE.has(c.req.method) && !isSameOrigin(c.req.raw)) {
-      throw new HttpProblem({
-        status: 403,
-        slug: 'cross-site-request',
-        detail: 'Cookie-authenticated changes must come from this workspace’s own pages.',
-      });
-    }
+    assertSameOriginForCookies(c);
     await next();
   };
+
+/** `sameOriginForCookies`'s check, for a middleware that runs several (apiGuard). */
+export function assertSameOriginForCookies(c: Context): void {
+  const principal = c.get('principal');
+  if (principal?.via === 'session' && !SAFE.has(c.req.method) && !isSameOrigin(c.req.raw)) {
+    throw new HttpProblem({
+      status: 403,
+      slug: 'cross-site-request',
+      detail: 'Cookie-authenticated changes must come from this workspace’s own pages.',
+    });
+  }
+}
 
 /**
  * For endpoints that take no cookie yet (sign-in): a browser request must come from this

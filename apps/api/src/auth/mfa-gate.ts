@@ -1,6 +1,6 @@
 import { HttpProblem } from '@tenantkit/http';
 import { mfaEnrolmentRequired } from '@tenantkit/identity';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { ApiDeps } from '../deps.ts';
 
 declare module 'hono' {
@@ -21,18 +21,23 @@ declare module 'hono' {
  */
 export const requireMfaEnrolment = (deps: ApiDeps): MiddlewareHandler =>
   async function requireMfaEnrolment(c, next) {
-    const principal = c.get('principal');
-    // '0' is the tenant's cached "MFA not required", read by authenticate in its MGET; any
-    // other answer (required, or not cached) goes to the full check.
-    if (principal?.via === 'session' && c.get('mfaPolicyCached') !== '0') {
-      const store = { db: deps.db, redis: deps.redis, keyPrefix: deps.keyPrefix };
-      if (await mfaEnrolmentRequired(store, c.get('tenant'), principal.id)) {
-        throw new HttpProblem({
-          status: 403,
-          slug: 'mfa-enrolment-required',
-          detail: 'This workspace requires two-factor authentication. Set it up on /account first.',
-        });
-      }
-    }
+    await assertMfaEnrolment(c, deps);
     await next();
   };
+
+/** `requireMfaEnrolment`'s check, for a middleware that runs several (apiGuard). */
+export async function assertMfaEnrolment(c: Context, deps: ApiDeps): Promise<void> {
+  const principal = c.get('principal');
+  // '0' is the tenant's cached "MFA not required", read by authenticate with the session; any
+  // other answer (required, or not cached) goes to the full check.
+  if (principal?.via === 'session' && c.get('mfaPolicyCached') !== '0') {
+    const store = { db: deps.db, redis: deps.redis, keyPrefix: deps.keyPrefix };
+    if (await mfaEnrolmentRequired(store, c.get('tenant'), principal.id)) {
+      throw new HttpProblem({
+        status: 403,
+        slug: 'mfa-enrolment-required',
+        detail: 'This workspace requires two-factor authentication. Set it up on /account first.',
+      });
+    }
+  }
+}

@@ -2,12 +2,12 @@ import type { TenantRecord } from '@tenantkit/db';
 import {
   HttpProblem,
   type LimitEntry,
-  limitAll,
+  RateLimitLeases,
   type RateLimitPolicy,
   type RateLimitResult,
   rateLimitHeaders,
 } from '@tenantkit/http';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Principal } from '../auth/principal.ts';
 import type { ApiDeps } from '../deps.ts';
 
@@ -47,19 +47,6 @@ export function credentialKey(principal: Principal): string {
   }
 }
 
-/** What `authenticate` already charged for this request, when it could do so in its read. */
-export interface ChargedLimits {
-  credential: string;
-  entries: ApiLimitEntry[];
-  results: RateLimitResult[];
-}
-
-declare module 'hono' {
-  interface ContextVariableMap {
-    apiLimitsCharged: ChargedLimits | undefined;
-  }
-}
-
 export type ApiLimitEntry = LimitEntry & { name: 'tenant' | 'credential' };
 
 /**
@@ -70,10 +57,10 @@ export type ApiLimitEntry = LimitEntry & { name: 'tenant' | 'credential' };
  * two; a refused request gets a 429 problem with Retry-After. If Redis fails, the request goes
  * through unlimited (logged): quotas protect capacity, they do not guard data.
  *
- * The charge itself usually happens earlier, inside `authenticate`'s one Redis round trip
- * (`readThenLimit`: the credential's state is read and, only if it is live, the limits are
- * spent); the middleware then only turns the results into headers or a 429. Without such a
- * charge (a session not yet in the cache, an API key), it charges here.
+ * Units come from `RateLimitLeases`: under load a process takes a few units of the same
+ * limits per round trip and hands them out itself (never more than the limits allow; a
+ * client may be refused slightly early when several processes hold leases). With light
+ * traffic every request is its own round trip, exactly as `limitAll`.
  *
  * `scale` multiplies every limit and burst (API_RATE_LIMIT_SCALE; load tests only); `plans`
  * and `credentials` replace the tables above (tests).
@@ -85,14 +72,16 @@ export interface ApiRateLimitOptions {
 }
 
 export interface ApiLimits {
-  /** Key prefix of the limit entries (as limitAll and readThenLimit take it). */
+  /** Key prefix of the limit entries (as limitAll takes it). */
   prefix: string;
+  /** Where this process takes its units from. */
+  leases: RateLimitLeases;
   /** The limits one request of this tenant, sent with this credential, is counted against. */
   entriesFor(tenant: Pick<TenantRecord, 'id' | 'plan'>, credential: string): ApiLimitEntry[];
 }
 
 export function apiLimits(
-  deps: Pick<ApiDeps, 'keyPrefix'>,
+  deps: Pick<ApiDeps, 'keyPrefix' | 'redis'>,
   {
     scale = 1,
     plans: planTable = API_PLAN_LIMITS,
@@ -111,8 +100,10 @@ export function apiLimits(
   const credentials = new Map(Object.entries(credentialTable).map(([k, p]) => [k, scaled(p)]));
   if (!plans.has('free')) throw new RangeError('the plan table needs a free plan');
   const freePlan = plans.get('free') as RateLimitPolicy;
+  const prefix = `${deps.keyPrefix}rl:`;
   return {
-    prefix: `${deps.keyPrefix}rl:`,
+    prefix,
+    leases: new RateLimitLeases(deps.redis, prefix),
     entriesFor(tenant, credential) {
       const credentialPolicy = credentials.get(credential.slice(0, credential.indexOf(':')));
       // The tenant id as a hash tag: every key lands in one Redis Cluster slot, as a script
@@ -137,41 +128,44 @@ export function apiRateLimit(
   limits: ApiLimits | ApiRateLimitOptions = {},
 ): MiddlewareHandler {
   const table = 'entriesFor' in limits ? limits : apiLimits(deps, limits);
-
   return async function apiRateLimit(c, next) {
-    const principal = c.get('principal');
-    if (!principal) return next();
-    const credential = credentialKey(principal);
-    let entries: ApiLimitEntry[];
-    let results: RateLimitResult[];
-    const charged = c.get('apiLimitsCharged');
-    if (charged?.credential === credential) {
-      ({ entries, results } = charged);
-    } else {
-      entries = table.entriesFor(c.get('tenant'), credential);
-      try {
-        results = await limitAll(deps.redis, table.prefix, entries);
-      } catch (err) {
-        c.get('logger')?.warn({ err }, 'api rate limiter unavailable; request allowed unchecked');
-        return next();
-      }
-    }
-    const worst = tightest(results);
-    const entry = entries[worst] as ApiLimitEntry;
-    const result = results[worst] as RateLimitResult;
-    const headers = rateLimitHeaders(entry.name, entry.policy, result);
-    if (!result.allowed) {
-      throw new HttpProblem({
-        status: 429,
-        slug: 'rate-limited',
-        detail: `Rate limit "${entry.name}" exceeded; retry in ${result.retryAfterSeconds} s.`,
-        extensions: { policy: entry.name, retryAfterSeconds: result.retryAfterSeconds },
-        headers: { ...headers, 'Retry-After': String(result.retryAfterSeconds) },
-      });
-    }
+    await chargeApiRateLimit(c, table);
     await next();
-    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
   };
+}
+
+/**
+ * `apiRateLimit`'s check, for a middleware that runs several (apiGuard): charges the
+ * principal's request, sets the headers on the context (so every response built after it
+ * carries them, error responses included) or throws the 429 problem.
+ */
+export async function chargeApiRateLimit(c: Context, table: ApiLimits): Promise<void> {
+  const principal = c.get('principal');
+  if (!principal) return;
+  const credential = credentialKey(principal);
+  const entries = table.entriesFor(c.get('tenant'), credential);
+  let results: RateLimitResult[];
+  try {
+    results = table.leases.tryTake(entries) ?? (await table.leases.take(entries));
+  } catch (err) {
+    c.get('logger')?.warn({ err }, 'api rate limiter unavailable; request allowed unchecked');
+    return;
+  }
+  const worst = tightest(results);
+  const entry = entries[worst] as ApiLimitEntry;
+  const result = results[worst] as RateLimitResult;
+  const headers = rateLimitHeaders(entry.name, entry.policy, result);
+  if (!result.allowed) {
+    throw new HttpProblem({
+      status: 429,
+      slug: 'rate-limited',
+      detail: `Rate limit "${entry.name}" exceeded; retry in ${result.retryAfterSeconds} s.`,
+      extensions: { policy: entry.name, retryAfterSeconds: result.retryAfterSeconds },
+      headers: { ...headers, 'Retry-After': String(result.retryAfterSeconds) },
+    });
+  }
+  c.header('RateLimit-Policy', headers['RateLimit-Policy']);
+  c.header('RateLimit', headers.RateLimit);
 }
 
 /** Index of the result the headers describe: a refusal (longest wait), else fewest units left. */

@@ -23,11 +23,28 @@ export const rateLimitHeaders = (
   policy: RateLimitPolicy,
   result: RateLimitResult,
 ): Record<string, string> => {
-  const burst = policy.burst ?? policy.limit;
-  const burstParam = burst === policy.limit ? '' : `;tk-burst=${burst}`;
   const t = result.allowed ? result.resetSeconds : result.retryAfterSeconds;
   return {
-    'RateLimit-Policy': `"${name}";q=${policy.limit};w=${policy.windowSeconds}${burstParam}`,
+    'RateLimit-Policy': policyField(name, policy),
     RateLimit: `"${name}";r=${result.remaining};t=${t}`,
   };
 };
+
+// The policy field depends only on the (long-lived) policy object and the name: built once.
+const policyFields = new WeakMap<RateLimitPolicy, Map<string, string>>();
+
+function policyField(name: string, policy: RateLimitPolicy): string {
+  let byName = policyFields.get(policy);
+  if (!byName) {
+    byName = new Map();
+    policyFields.set(policy, byName);
+  }
+  let field = byName.get(name);
+  if (field === undefined) {
+    const burst = policy.burst ?? policy.limit;
+    const burstParam = burst === policy.limit ? '' : `;tk-burst=${burst}`;
+    field = `"${name}";q=${policy.limit};w=${policy.windowSeconds}${burstParam}`;
+    byName.set(name, field);
+  }
+  return field;
+}

@@ -150,7 +150,8 @@ export const rateLimit = ({
 };
 
 export { rateLimitHeaders } from './headers.ts';
-export { type ChargeGate, type LimitEntry, limitAll, readThenLimit } from './limit-all.ts';
+export { type LeaseOptions, RateLimitLeases } from './leases.ts';
+export { type LimitEntry, limitAll } from './limit-all.ts';
 export {
   RateLimiter,
   type RateLimiterOptions,

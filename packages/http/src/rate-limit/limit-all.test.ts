@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { limitAll, readThenLimit } from './limit-all.ts';
+import { leaseUnits, limitAll } from './limit-all.ts';
 import { createTestRedis, type TestRedis } from './test-redis.ts';
 
 let db: TestRedis;
@@ -73,165 +73,100 @@ describe('limitAll', () => {
   });
 });
 
-describe('readThenLimit', () => {
+describe('one script per hash tag and turn', () => {
   const policy = { limit: 2, windowSeconds: 3600 };
-  const entry = () => ({ key: fresh(), policy });
 
-  it('charges when the gate key is live, and returns every read value', async () => {
-    const [gate, other] = [`${db.prefix}${fresh()}`, `${db.prefix}${fresh()}`];
-    await db.redis.set(gate, 'session-json');
-    await db.redis.set(other, '7');
-    const limit = entry();
-    const run = () =>
-      readThenLimit(db.redis, {
-        read: [gate, other, `${db.prefix}${fresh()}`],
-        gate: { liveUnless: 'revoked' },
-        prefix: db.prefix,
-        entries: [limit],
-      });
-    const first = await run();
-    expect(first.values).toEqual(['session-json', '7', null]);
-    expect(first.results?.map((r) => [r.allowed, r.remaining])).toEqual([[true, 1]]);
-    await run();
-    expect((await run()).results?.[0]?.allowed).toBe(false);
-  });
+  /** A fresh limit under the hash tag `tag`. */
+  const tagged = (tag: string) => ({ key: `{${tag}}:${fresh()}`, policy });
+  const charge = (entry: { key: string; policy: typeof policy }) =>
+    limitAll(db.redis, db.prefix, [entry]);
 
-  it('spends nothing when the gate key is missing or a tombstone', async () => {
-    const [missing, revoked] = [`${db.prefix}${fresh()}`, `${db.prefix}${fresh()}`];
-    await db.redis.set(revoked, 'revoked');
-    const limit = entry();
-    for (let i = 0; i < 5; i++) {
-      for (const key of [missing, revoked]) {
-        const reply = await readThenLimit(db.redis, {
-          read: [key],
-          gate: { liveUnless: 'revoked' },
-          prefix: db.prefix,
-          entries: [limit],
-        });
-        expect(reply.results).toBeUndefined();
-      }
-    }
-    const [after] = await limitAll(db.redis, db.prefix, [limit]);
-    expect(after?.remaining).toBe(1);
-  });
-
-  it("with an 'absent' gate charges only while the key does not exist", async () => {
-    const marker = `${db.prefix}${fresh()}`;
-    const limit = entry();
-    const run = () =>
-      readThenLimit(db.redis, {
-        read: [marker],
-        gate: { absent: true },
-        prefix: db.prefix,
-        entries: [limit],
-      });
-    expect((await run()).results?.[0]?.allowed).toBe(true);
-    await db.redis.set(marker, '1');
-    const blocked = await run();
-    expect(blocked).toEqual({ values: ['1'], results: undefined });
-  });
-
-  it('charges all or nothing across its entries, like limitAll', async () => {
-    const gate = `${db.prefix}${fresh()}`;
-    await db.redis.set(gate, 'live');
-    const outer = { key: fresh(), policy: { limit: 100, windowSeconds: 3600 } };
-    const inner = { key: fresh(), policy: { limit: 1, windowSeconds: 3600 } };
-    for (let i = 0; i < 10; i++) {
-      await readThenLimit(db.redis, {
-        read: [gate],
-        gate: { liveUnless: 'revoked' },
-        prefix: db.prefix,
-        entries: [outer, inner],
-      });
-    }
-    const [alone] = await limitAll(db.redis, db.prefix, [outer]);
-    expect(alone?.remaining).toBe(98);
-  });
-
-  /** A live gate key and a fresh limit, both under the hash tag `tag`. */
-  async function tagged(tag: string, value: string) {
-    const gate = `${db.prefix}{${tag}}:${fresh()}`;
-    await db.redis.set(gate, value);
-    return { gate, entry: { key: `{${tag}}:${fresh()}`, policy } };
-  }
-
-  const chargeTagged = ({ gate, entry: limit }: Awaited<ReturnType<typeof tagged>>) =>
-    readThenLimit(db.redis, {
-      read: [gate],
-      gate: { liveUnless: 'revoked' },
-      prefix: db.prefix,
-      entries: [limit],
-    });
-
-  it('runs the calls of one event-loop turn that share a hash tag as one script, each with its own reply', async () => {
-    const calls = await Promise.all(Array.from({ length: 40 }, (_, i) => tagged('t1', `v-${i}`)));
-    let scripts = 0;
+  /** Runs `run` and returns the keys of each EVALSHA it sent. */
+  async function scriptsSent<T>(run: () => Promise<T>): Promise<{ sent: string[][]; value: T }> {
     const evalsha = db.redis.evalsha.bind(db.redis);
+    const sent: string[][] = [];
     db.redis.evalsha = ((...args: Parameters<typeof evalsha>) => {
-      scripts++;
+      sent.push(args.slice(2, 2 + Number(args[1])).map(String));
       return evalsha(...args);
     }) as typeof db.redis.evalsha;
     try {
-      const replies = await Promise.all(calls.map(chargeTagged));
-      expect(scripts).toBe(1);
-      expect(replies.map((r) => r.values[0])).toEqual(calls.map((_, i) => `v-${i}`));
-      for (const r of replies)
-        expect(r.results?.map((x) => [x.allowed, x.remaining])).toEqual([[true, 1]]);
-      // Charges inside one script are still sequential: the same limit, three times in a turn.
-      const same = calls[0] as (typeof calls)[number];
-      const thrice = await Promise.all([same, same, same].map(chargeTagged));
-      expect(thrice.map((r) => r.results?.[0]?.allowed)).toEqual([true, false, false]);
-      expect(scripts).toBe(2);
+      const value = await run();
+      return { sent, value };
     } finally {
       db.redis.evalsha = evalsha;
     }
+  }
+
+  it('runs the calls of one event-loop turn that share a hash tag as one script, each with its own reply', async () => {
+    const entries = Array.from({ length: 40 }, () => tagged('t1'));
+    const { sent, value } = await scriptsSent(() => Promise.all(entries.map(charge)));
+    expect(sent).toHaveLength(1);
+    for (const [r] of value) expect([r?.allowed, r?.remaining]).toEqual([true, 1]);
+    // Charges inside one script are still sequential: the same limit, three times in a turn.
+    const same = tagged('t1');
+    const thrice = await scriptsSent(() => Promise.all([same, same, same].map(charge)));
+    expect(thrice.sent).toHaveLength(1);
+    expect(thrice.value.map(([r]) => r?.allowed)).toEqual([true, true, false]);
+    expect(thrice.value.map(([r]) => r?.remaining)).toEqual([1, 0, 0]);
   });
 
   it('never puts keys of two hash tags in one script (one Redis Cluster slot per script)', async () => {
-    const a = await Promise.all([tagged('ta', 'a1'), tagged('ta', 'a2')]);
-    const b = await Promise.all([tagged('tb', 'b1'), tagged('tb', 'b2')]);
-    const [[firstA], [firstB]] = [a, b] as [typeof a, typeof b];
-    if (!firstA || !firstB) throw new Error('no calls');
-    const mixed = { gate: firstA.gate, entry: firstB.entry };
-    const untagged = { gate: `${db.prefix}${fresh()}`, entry: entry() };
-    await db.redis.set(untagged.gate, 'u');
-    const sent: string[][] = [];
-    const evalsha = db.redis.evalsha.bind(db.redis);
-    db.redis.evalsha = ((...args: Parameters<typeof evalsha>) => {
-      const count = Number(args[1]);
-      sent.push(args.slice(2, 2 + count).map(String));
-      return evalsha(...args);
-    }) as typeof db.redis.evalsha;
-    try {
-      const replies = await Promise.all([...a, ...b, mixed, untagged].map(chargeTagged));
-      expect(replies.map((r) => r.values[0])).toEqual(['a1', 'a2', 'b1', 'b2', 'a1', 'u']);
-    } finally {
-      db.redis.evalsha = evalsha;
-    }
-    expect(sent).toHaveLength(4);
-    const tagsOf = (keys: string[]) => new Set(keys.map((k) => /\{([^}]+)\}/.exec(k)?.[1]));
-    expect(sent.map(tagsOf).map((t) => [...t].join())).toEqual(['ta', 'tb', 'ta,tb', '']);
+    const a = [tagged('ta'), tagged('ta')];
+    const b = [tagged('tb'), tagged('tb')];
+    const untagged = { key: fresh(), policy };
+    const mixed = [a[0], b[0]] as [typeof untagged, typeof untagged];
+    const { sent, value } = await scriptsSent(() =>
+      Promise.all([...[...a, ...b, untagged].map(charge), limitAll(db.redis, db.prefix, mixed)]),
+    );
+    expect(value.map((r) => r.every((x) => x.allowed))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    const tagsOf = (keys: string[]) =>
+      [...new Set(keys.map((k) => /\{([^}]+)\}/.exec(k)?.[1]))].join();
+    expect(sent.map(tagsOf)).toEqual(['ta', 'tb', '', 'ta,tb']);
   });
 
   it('gives an error only to the call that caused it, not to the others of its script', async () => {
-    const good = await tagged('te', 'fine');
-    const bad = await tagged('te', 'x');
-    // GET on a hash fails inside the script (WRONGTYPE).
-    await db.redis.del(bad.gate);
-    await db.redis.hset(bad.gate, 'f', 'v');
-    const [ok, failed] = await Promise.allSettled([chargeTagged(good), chargeTagged(bad)]);
-    expect(ok).toMatchObject({ status: 'fulfilled', value: { values: ['fine'] } });
+    const good = tagged('te');
+    const bad = tagged('te');
+    // A TAT key holding a hash fails inside the script (WRONGTYPE).
+    await db.redis.hset(db.prefix + bad.key, 'f', 'v');
+    const [ok, failed] = await Promise.allSettled([charge(good), charge(bad)]);
+    expect(ok).toMatchObject({ status: 'fulfilled', value: [{ allowed: true, remaining: 1 }] });
     expect(failed).toMatchObject({ status: 'rejected', reason: { message: /WRONGTYPE/ } });
   });
 
   it('recovers every call of a batch, and a lone call, after SCRIPT FLUSH', async () => {
     await db.redis.script('FLUSH');
-    const calls = await Promise.all(Array.from({ length: 5 }, () => tagged('tf', 'live')));
-    const lone = { gate: `${db.prefix}${fresh()}`, entry: entry() };
-    await db.redis.set(lone.gate, 'live');
-    const replies = await Promise.all([...calls, lone].map(chargeTagged));
-    expect(replies.map((r) => [r.values[0], r.results?.[0]?.allowed])).toEqual(
-      [...calls, lone].map(() => ['live', true]),
-    );
+    const entries = [...Array.from({ length: 5 }, () => tagged('tf')), { key: fresh(), policy }];
+    const replies = await Promise.all(entries.map(charge));
+    expect(replies.map(([r]) => r?.allowed)).toEqual(entries.map(() => true));
+  });
+});
+
+describe('leaseUnits', () => {
+  const policy = { limit: 10, windowSeconds: 3600 };
+
+  it('grants as many units as every entry has, up to the lease, all or nothing', async () => {
+    const outer = { key: fresh(), policy };
+    const inner = { key: fresh(), policy: { limit: 6, windowSeconds: 3600 } };
+    const first = await leaseUnits(db.redis, db.prefix, [outer, inner], 4);
+    expect(first.granted).toBe(4);
+    expect(first.results.map((r) => r.remaining)).toEqual([6, 2]);
+    // Only 2 left on the inner key: the lease shrinks to what fits.
+    const second = await leaseUnits(db.redis, db.prefix, [outer, inner], 4);
+    expect(second.granted).toBe(2);
+    expect(second.results.map((r) => r.remaining)).toEqual([4, 0]);
+    // None left: refused with a wait, and the outer key spent nothing.
+    const third = await leaseUnits(db.redis, db.prefix, [outer, inner], 4);
+    expect(third.granted).toBe(0);
+    expect(third.results[1]).toMatchObject({ allowed: false, retryAfterSeconds: 600 });
+    const [alone] = await limitAll(db.redis, db.prefix, [outer]);
+    expect(alone?.remaining).toBe(3);
   });
 });

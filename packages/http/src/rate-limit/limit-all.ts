@@ -44,23 +44,35 @@ const WRITE_TATS = `
 for key, ttl in pairs(tat_ttls) do redis.call('SET', key, seen[key], 'PX', ttl) end
 `;
 
-// The GCRA arithmetic as a Lua function. KEYS: the TAT keys. ARGV[1]: cost; then per key:
+// The GCRA arithmetic as a Lua function. KEYS: the TAT keys. ARGV[1]: the cost, or 'upto:N'
+// (as many units as every key has now, at most N, at least one judged); then per key:
 // emission interval (µs per unit), burst. Returns a flat list of
-// { allowed (0/1), remaining, reset ms, retry-after ms } per key.
+// { allowed (0/1), remaining, reset ms, retry-after ms } per key; with 'upto:', first the
+// cost it judged.
 const GCRA_ALL_FUNCTION = `
 local function gcra_all(KEYS, ARGV)
 local cost = tonumber(ARGV[1])
+local up_to = cost == nil
+if up_to then cost = tonumber(string.sub(ARGV[1], 6)) end
 local tats, new_tats, ok = {}, {}, true
 for i = 1, #KEYS do
-  local interval = tonumber(ARGV[2 * i])
-  local tolerance = interval * tonumber(ARGV[2 * i + 1])
   local tat = tonumber(get(KEYS[i])) or now
   if tat < now then tat = now end
   tats[i] = tat
-  new_tats[i] = tat + interval * cost
+  if up_to then
+    local interval = tonumber(ARGV[2 * i])
+    local fits = math.floor((interval * tonumber(ARGV[2 * i + 1]) - (tat - now)) / interval)
+    if fits < cost then cost = math.max(1, fits) end
+  end
+end
+for i = 1, #KEYS do
+  local interval = tonumber(ARGV[2 * i])
+  local tolerance = interval * tonumber(ARGV[2 * i + 1])
+  new_tats[i] = tats[i] + interval * cost
   if now < new_tats[i] - tolerance then ok = false end
 end
 local reply = {}
+if up_to then reply[1] = cost end
 for i = 1, #KEYS do
   local interval = tonumber(ARGV[2 * i])
   local tolerance = interval * tonumber(ARGV[2 * i + 1])
@@ -90,35 +102,33 @@ return reply
 end
 `;
 
-// One call of the batch script (script-batch.ts). KEYS: the keys to read (ARGV[1] of them),
-// then the TAT keys. ARGV[2]: when to charge, judged on the first read key: 'always' (nothing
-// read), 'absent' (it does not exist) or 'live:<tombstone>' (it exists and is not the
-// tombstone). ARGV[3..]: as gcra_all's ARGV. Returns the read values, 1 if charged (else 0),
-// then gcra_all's reply if charged.
-const READ_THEN_LIMIT_FUNCTION = `
-local function read_then_limit(KEYS, ARGV)
-local n = tonumber(ARGV[1])
-local reply, limit_keys, limit_args = {}, {}, {}
-for i = 1, n do reply[i] = get(KEYS[i]) end
-for i = n + 1, #KEYS do limit_keys[#limit_keys + 1] = KEYS[i] end
-for i = 3, #ARGV do limit_args[#limit_args + 1] = ARGV[i] end
-local first, gate = reply[1], ARGV[2]
-local pass
-if gate == 'always' then pass = true
-elseif gate == 'absent' then pass = (first == false)
-else pass = (first ~= false and first ~= string.sub(gate, 6)) end
-if not pass then reply[n + 1] = 0 return reply end
-reply[n + 1] = 1
-for _, v in ipairs(gcra_all(limit_keys, limit_args)) do reply[#reply + 1] = v end
-return reply
-end
-`;
-
 const BATCH = batchScript({
-  prologue: SCRIPT_STATE + GCRA_ALL_FUNCTION + READ_THEN_LIMIT_FUNCTION,
-  call: 'read_then_limit',
+  prologue: SCRIPT_STATE + GCRA_ALL_FUNCTION,
+  call: 'gcra_all',
   epilogue: WRITE_TATS,
 });
+
+/**
+ * Spends as many units as every entry has right now, at most `upTo`, all or nothing across the
+ * entries: a lease of `granted` units for the caller to hand out itself (leases.ts). When not
+ * even one unit is there, nothing is spent and `results` say when to retry.
+ */
+export async function leaseUnits(
+  redis: Redis,
+  prefix: string,
+  entries: readonly LimitEntry[],
+  upTo: number,
+): Promise<{ granted: number; results: RateLimitResult[] }> {
+  const keys = entries.map((e) => prefix + e.key);
+  const args = gcraArgs(entries, upTo);
+  args[0] = `upto:${upTo}`;
+  const reply = await batcherOf(redis, BATCH).call(keys, args);
+  if (!Array.isArray(reply) || typeof reply[0] !== 'number') {
+    throw new Error(`Unexpected rate limit script reply: ${JSON.stringify(reply)}`);
+  }
+  const results = parseResults(entries, reply.slice(1));
+  return { granted: results.every((r) => r.allowed) ? reply[0] : 0, results };
+}
 
 export interface LimitEntry {
   /** Without the limiter's prefix. Keys of one call should share a hash tag on Redis Cluster. */
@@ -138,55 +148,11 @@ export async function limitAll(
 ): Promise<RateLimitResult[]> {
   if (entries.length === 0) return [];
   const keys = entries.map((e) => prefix + e.key);
-  const reply = await batcherOf(redis, BATCH).call(keys, [0, 'always', ...gcraArgs(entries, cost)]);
-  if (!Array.isArray(reply) || reply[0] !== 1) {
+  const reply = await batcherOf(redis, BATCH).call(keys, gcraArgs(entries, cost));
+  if (!Array.isArray(reply)) {
     throw new Error(`Unexpected rate limit script reply: ${JSON.stringify(reply)}`);
   }
-  return parseResults(entries, reply.slice(1));
-}
-
-/** When `readThenLimit` charges: the first read key must be absent, or live (not a tombstone). */
-export type ChargeGate = { absent: true } | { liveUnless: string };
-
-/**
- * Reads some keys and, only if the first of them passes `gate`, spends `cost` on `entries` as
- * `limitAll` does: one round trip where reading a credential's state and then charging its
- * rate limits would take two. The gate keeps the "authenticate first, then count" order: a
- * request whose credential Redis does not know as live (unknown, revoked) spends no quota,
- * and the caller falls back to checking it the slow way.
- *
- * `read` keys are full keys (no prefix); `entries` keys get `prefix` like limitAll's. On Redis
- * Cluster every key must share one hash slot.
- */
-export async function readThenLimit(
-  redis: Redis,
-  {
-    read,
-    gate,
-    prefix,
-    entries,
-    cost = 1,
-  }: {
-    read: readonly [string, ...string[]];
-    gate: ChargeGate;
-    prefix: string;
-    entries: readonly LimitEntry[];
-    cost?: number;
-  },
-): Promise<{ values: (string | null)[]; results: RateLimitResult[] | undefined }> {
-  const gateArg = 'absent' in gate ? 'absent' : `live:${gate.liveUnless}`;
-  const keys = [...read, ...entries.map((e) => prefix + e.key)];
-  const args = [read.length, gateArg, ...gcraArgs(entries, cost)];
-  const reply = await batcherOf(redis, BATCH).call(keys, args);
-  if (!Array.isArray(reply) || reply.length < read.length + 1) {
-    throw new Error(`Unexpected rate limit script reply: ${JSON.stringify(reply)}`);
-  }
-  const values = reply.slice(0, read.length).map((v) => (typeof v === 'string' ? v : null));
-  const charged = reply[read.length] === 1;
-  return {
-    values,
-    results: charged ? parseResults(entries, reply.slice(read.length + 1)) : undefined,
-  };
+  return parseResults(entries, reply);
 }
 
 function gcraArgs(entries: readonly LimitEntry[], cost: number): Array<string | number> {
