@@ -80,6 +80,17 @@ describe('NearCache', () => {
     expect(cache.peek([k])).toBeUndefined();
   });
 
+  it("keeps a read's other keys when a change in flight named only one of them", async () => {
+    const cache = await started();
+    const [changed, untouched] = [key(), key()];
+    await other.mset(changed, 'old', untouched, 'same');
+    const reading = cache.read([changed, untouched]);
+    forgetNearCopies([changed, key()]);
+    expect(await reading).toEqual(['old', 'same']);
+    expect(cache.peek([changed])).toBeUndefined();
+    expect(cache.peek([untouched])).toEqual(['same']);
+  });
+
   it('forgetNearCopies drops the keys from every cache of the process at once', async () => {
     const [one, two] = [await started(), await started()];
     const k = key();

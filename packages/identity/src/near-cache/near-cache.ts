@@ -12,7 +12,7 @@
  *   heartbeat PING goes unanswered, every copy is forgotten at once and none is kept until
  *   tracking is set up again on a fresh connection (then everything is forgotten once more).
  * - A read whose answer might predate a message that arrived while it was in flight is
- *   returned but not kept (the epoch check in `read`).
+ *   returned but not kept, for the keys that message named (`#changed` in `read`).
  * - Writers in this process call `forgetNearCopies` after their write, so this process never
  *   reads its own write's old value, whatever the order its sockets are read in.
  */
@@ -37,6 +37,9 @@ type Copy = { value: string | null };
 
 const registry = new Set<NearCache>();
 
+/** Changed keys remembered for reads in flight before falling back to forgetting them all. */
+const MAX_CHANGED = 10_000;
+
 /**
  * Drops `keys` from every near cache of this process (and makes their reads in flight not
  * keep their answers). Call after writing any of them to Redis.
@@ -53,8 +56,16 @@ export class NearCache {
   readonly #maxEntries: number;
   #tracker: Redis | undefined;
   #live = false;
-  /** Bumped by every message, loss of tracking and local forget: reads in flight compare it. */
+  /** Bumped when every copy is forgotten at once: a read in flight across it keeps nothing. */
   #epoch = 0;
+  /**
+   * Keys changed while reads were in flight, with the change's sequence number: such a read
+   * keeps none of them. Per key, so a stream of changes to other keys (sign-ins, say, or
+   * forged session ids filling tombstones) does not stop the cache from keeping anything.
+   */
+  readonly #changed = new Map<string, number>();
+  #sequence = 0;
+  #reads = 0;
   #heartbeat: NodeJS.Timeout | undefined;
   #lastPong = 0;
   #closed = false;
@@ -123,12 +134,21 @@ export class NearCache {
   /** The keys' values from Redis (one MGET), kept when no change can have raced the read. */
   async read(keys: readonly string[]): Promise<(string | null)[]> {
     const epoch = this.#epoch;
-    const values = await this.#options.redis.mget(...keys);
+    const sequence = this.#sequence;
+    this.#reads++;
+    let values: (string | null)[];
+    try {
+      values = await this.#options.redis.mget(...keys);
+    } finally {
+      this.#reads--;
+    }
     if (this.#live && epoch === this.#epoch) {
       keys.forEach((key, i) => {
-        if (this.#tracked(key)) this.#keep(key, values[i] ?? null);
+        if (!this.#tracked(key) || (this.#changed.get(key) ?? -1) > sequence) return;
+        this.#keep(key, values[i] ?? null);
       });
     }
+    if (this.#reads === 0) this.#changed.clear();
     return values;
   }
 
@@ -148,8 +168,19 @@ export class NearCache {
 
   /** See `forgetNearCopies`. */
   forget(keys: readonly string[]): void {
-    this.#epoch++;
-    for (const key of keys) this.#copies.delete(key);
+    for (const key of keys) this.#drop(key);
+  }
+
+  #drop(key: string): void {
+    this.#copies.delete(key);
+    if (this.#reads === 0) return;
+    if (this.#changed.size >= MAX_CHANGED) {
+      // Too many to track one by one: forget that reads in flight ever started.
+      this.#changed.clear();
+      this.#epoch++;
+      return;
+    }
+    this.#changed.set(key, ++this.#sequence);
   }
 
   #keep(key: string, value: string | null): void {
@@ -184,13 +215,13 @@ export class NearCache {
   }
 
   #onInvalidate(message: unknown): void {
-    this.#epoch++;
     // A null message means everything (FLUSHALL, FLUSHDB).
     if (!Array.isArray(message)) {
+      this.#epoch++;
       this.#copies.clear();
       return;
     }
-    for (const key of message) this.#copies.delete(String(key));
+    for (const key of message) this.#drop(String(key));
   }
 
   #lose(reason?: string, err?: unknown): void {
