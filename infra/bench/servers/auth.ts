@@ -2,8 +2,8 @@
  * The server of `pnpm bench auth`: the api's own app (createApp, every middleware) and, in the
  * same process and on the same port, the same task routes mounted at /bench-anon/projects
  * behind the same middleware minus authentication: a fixed principal that may read projects
- * stands in for authenticate + requireAuth + the rate limits. The difference between the two
- * is what authenticating a request costs.
+ * stands in for apiGuard (authentication, rate limits, CSRF, MFA gate). The difference
+ * between the two is what authenticating a request costs.
  *
  * Env: as servers/api.ts (loadApiConfig, BENCH_KEY_PREFIX).
  */
@@ -40,7 +40,7 @@ const { deps } = api;
 const full = createApp(deps);
 const anonymous = anonymousApp(deps);
 
-/** createApp's /v1 chain with a fixed reader in place of authenticate/requireAuth/limits. */
+/** createApp's /v1 chain with a fixed reader in place of apiGuard. */
 function anonymousApp(deps: ApiDeps): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   app.onError(errorHandler({ logger: deps.logger }));
