@@ -124,8 +124,8 @@ export function report(
       ' full with the faster of the two.)',
   );
   console.log(
-    '(full/no-auth: the same app and route with a fixed reader in place of authenticate,\n' +
-      " requireAuth and the /v1 rate limits, as `pnpm bench auth`'s baseline; not judged)",
+    '(full/no-auth: the same app and route with a fixed reader in place of apiGuard\n' +
+      " (authentication, the /v1 rate limits), as `pnpm bench auth`'s baseline; not judged)",
   );
   if (names.includes('bare+tx')) {
     console.log(

@@ -61,8 +61,8 @@ export function variants(
       : []),
     full,
     // What the foundation costs without issue 3's authentication: the same app and route
-    // behind the same middleware, a fixed reader in place of authenticate, requireAuth and the
-    // /v1 rate limits (servers/auth.ts, as `pnpm bench auth`'s baseline). Not judged.
+    // behind the same middleware, a fixed reader in place of apiGuard (authentication and the
+    // /v1 rate limits; servers/auth.ts, as `pnpm bench auth`'s baseline). Not judged.
     {
       name: 'full/no-auth',
       kind: 'auth',

@@ -143,6 +143,26 @@ describe('NearCache', () => {
     }
   });
 
+  it("works on top of the api's auto-pipelining client", async () => {
+    const pipelining = new Redis(testServices.redisUrl, { enableAutoPipelining: true });
+    try {
+      const cache = await started({ redis: pipelining, heartbeatMs: 20 });
+      const k = key();
+      await other.set(k, '1');
+      await Promise.all([cache.read([k]), cache.read([k])]);
+      expect(cache.peek([k])).toEqual(['1']);
+      await other.set(k, '2');
+      await cache.sync();
+      expect(cache.peek([k])).toBeUndefined();
+      // Heartbeats answered: still live after several of them.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(cache.live).toBe(true);
+      await cache.close();
+    } finally {
+      pipelining.disconnect();
+    }
+  });
+
   it('holds at most maxEntries copies, dropping the oldest first', async () => {
     const cache = await started({ maxEntries: 3 });
     const keys = [key(), key(), key(), key()];

@@ -89,6 +89,8 @@ export class NearCache {
       // other commands), so the cache subscribes itself on every (re)connect.
       autoResubscribe: false,
       enableOfflineQueue: false,
+      // The api's client pipelines automatically; PINGs on a subscribed connection go alone.
+      enableAutoPipelining: false,
       maxRetriesPerRequest: 1,
     });
     this.#tracker = tracker;
