@@ -83,9 +83,10 @@ export function sha256Matches(value: string, hexDigest: string): boolean {
 }
 
 // Stored digests decoded once: a live session's digest is checked on each of its requests.
-// Keys are stored digests (never presented values); oldest out first when full.
+// Keys are stored digests (never presented values); oldest out first when full, sized like the
+// near cache so the sessions in use fit.
 const decodedDigests = new Map<string, Buffer>();
-const DECODED_DIGESTS_MAX = 10_000;
+const DECODED_DIGESTS_MAX = 50_000;
 
 function decodedDigest(hexDigest: string): Buffer | undefined {
   let digest = decodedDigests.get(hexDigest);

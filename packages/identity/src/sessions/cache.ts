@@ -27,9 +27,11 @@ const MISS: CacheLookup = Object.freeze({ kind: 'miss' });
 const REVOKED_LOOKUP: CacheLookup = Object.freeze({ kind: 'revoked' });
 
 // Parsed copies by their JSON: a session read from the near cache is the same string on every
-// request, so it is parsed once. Frozen, since every request shares it. Oldest out when full.
+// request, so it is parsed once. Frozen, since every request shares it. Oldest out when full;
+// as many as the near cache holds copies, since a FIFO smaller than the sessions in use would
+// miss on every request (measured at 10,000 tenants with one session each).
 const parsed = new Map<string, CacheLookup>();
-const PARSED_MAX = 10_000;
+const PARSED_MAX = 50_000;
 
 export function parseCached(value: string | null): CacheLookup {
   if (value === null) return MISS;
