@@ -183,6 +183,20 @@ describe('/v1 rate limits', () => {
     );
   });
 
+  it("spends none of a session's quota on cookies that name it with a wrong secret", async () => {
+    const tenant = await tenantOnPlan('free');
+    // The owner's real session id with a well-formed secret that is not theirs.
+    const forgedToken = `${tenant.token.slice(0, tenant.token.indexOf('.'))}.${'A'.repeat(43)}`;
+    const forged = apiClient(fx.app, tenant.host, { token: forgedToken });
+    const { statuses } = await flood(forged, SESSION.burst + 20);
+    expect(new Set(statuses)).toEqual(new Set([401]));
+    const res = await tenant.client.get('/v1/projects');
+    await expectStatus(res, 200);
+    expect(res.headers.get('ratelimit')).toMatch(
+      new RegExp(`^"credential";r=${SESSION.burst - 1};`),
+    );
+  });
+
   describe('charged once per authenticated request', () => {
     // The real /v1 chain (tenant, authenticate, requireAuth, apiRateLimit) with
     // hour-long windows, so no unit comes back during the test and every count is exact.
