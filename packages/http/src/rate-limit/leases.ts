@@ -3,7 +3,7 @@
  * takes their units from Redis a few at a time (a lease) and hands them out itself, instead
  * of one round trip per request.
  *
- * The lease is sized to the traffic the process sees for those limits: about 10 ms of it,
+ * The lease is sized to the traffic the process sees for those limits: about 25 ms of it,
  * never more than 5% of the smallest burst, and a single unit (exactly `limitAll`) while the
  * traffic is light. What that costs in accuracy:
  * - never more requests than the limits allow: every unit handed out was spent in Redis;
@@ -20,7 +20,7 @@ import { type LimitEntry, leaseUnits, limitAll } from './limit-all.ts';
 import type { RateLimitResult } from './limiter.ts';
 
 export interface LeaseOptions {
-  /** Lease about this many milliseconds of the recent request rate (default 10). */
+  /** Lease about this many milliseconds of the recent request rate (default 25). */
   leaseMs?: number;
   /** At most this share of the smallest burst per lease (default 0.05). */
   maxBurstShare?: number;
@@ -57,7 +57,7 @@ export class RateLimitLeases {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-    { leaseMs = 10, maxBurstShare = 0.05, leaseTtlMs = 250 }: LeaseOptions = {},
+    { leaseMs = 25, maxBurstShare = 0.05, leaseTtlMs = 250 }: LeaseOptions = {},
   ) {
     this.#leaseMs = leaseMs;
     this.#maxBurstShare = maxBurstShare;
