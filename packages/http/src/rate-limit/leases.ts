@@ -103,6 +103,8 @@ export class RateLimitLeases {
       if (answer) return answer;
       if (!state.pending) {
         const size = this.#leaseSize(state, entries);
+        // Light traffic: this request's own unit, as limitAll, with no lease to share.
+        if (size === 1) return this.#single(state, entries);
         state.pending = this.#lease(state, entries, size).finally(() => {
           (state as LeaseState).pending = undefined;
         });
@@ -140,12 +142,14 @@ export class RateLimitLeases {
     return Math.max(1, Math.min(wanted, cap));
   }
 
+  async #single(state: LeaseState, entries: readonly LimitEntry[]): Promise<RateLimitResult[]> {
+    const results = await limitAll(this.redis, this.prefix, entries);
+    // A refusal is kept like a lease's, so the requests behind it do not ask again.
+    if (!results.every((r) => r.allowed)) this.#store(state, 0, results);
+    return results;
+  }
+
   async #lease(state: LeaseState, entries: readonly LimitEntry[], size: number): Promise<void> {
-    if (size === 1) {
-      const results = await limitAll(this.redis, this.prefix, entries);
-      this.#store(state, results.every((r) => r.allowed) ? 1 : 0, results);
-      return;
-    }
     const { granted, results } = await leaseUnits(this.redis, this.prefix, entries, size);
     this.#store(state, granted, results);
   }
