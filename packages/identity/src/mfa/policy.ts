@@ -27,7 +27,10 @@ export interface MfaGateDeps {
 }
 
 const CACHE_TTL_MS = 10 * 60 * 1000;
-/** The gate's cached copy of the tenant policy ('1' / '0'); authenticate reads it in its MGET. */
+/**
+ * The gate's cached copy of the tenant policy ('1' / '0'); authenticate reads it with the
+ * session, through the near cache.
+ */
 export const mfaPolicyKey = (prefix: string, tenantId: string) =>
   `${prefix}t:{${tenantId}}:mfa-required`;
 const policyKey = mfaPolicyKey;
