@@ -61,7 +61,7 @@ describe('NearCache', () => {
     await cache.sync();
     expect(cache.peek([written])).toBeUndefined();
     expect(cache.peek([deleted])).toBeUndefined();
-    expect(await cache.get([written, deleted])).toEqual(['2', null]);
+    expect(await cache.read([written, deleted])).toEqual(['2', null]);
     // Expiry: Redis invalidates the key when it expires it (on access, or its own sweep).
     await other.pexpire(expiring, 20);
     await new Promise((resolve) => setTimeout(resolve, 40));
@@ -111,7 +111,7 @@ describe('NearCache', () => {
     expect(cache.peek([k])).toBeUndefined();
     // Reads still work meanwhile, straight from Redis.
     await other.set(k, 'during');
-    expect(await cache.get([k])).toEqual(['during']);
+    expect(await cache.read([k])).toEqual(['during']);
     await until(() => cache.live);
     await cache.read([k]);
     expect(cache.peek([k])).toEqual(['during']);

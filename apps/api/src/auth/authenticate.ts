@@ -79,8 +79,11 @@ async function sessionPrincipal(
 ): Promise<SignedIn | undefined> {
   const lookup = sessionLookup(store.keyPrefix, tenant, token);
   if (!lookup) return undefined;
-  const [rbacKey, mfaKey] = tenantKeys(store.keyPrefix, tenant.id);
-  const keys = [lookup.key, rbacKey, mfaKey];
+  const keys = [
+    lookup.key,
+    store.keyPrefix + rbacVersionKey(tenant.id),
+    mfaPolicyKey(store.keyPrefix, tenant.id),
+  ];
   const [value = null, rbacVersion = null, mfaPolicyCached = null] =
     deps.identityCache.peek(keys) ?? (await deps.identityCache.read(keys));
   const session = await checkSessionReading(store, tenant, lookup, value);
@@ -101,22 +104,6 @@ async function sessionPrincipal(
     },
     mfaPolicyCached,
   };
-}
-
-// Per tenant, the keys read with every session: built once (oldest out first when full).
-const tenantKeyCache = new Map<string, readonly [string, string]>();
-
-function tenantKeys(keyPrefix: string, tenantId: string): readonly [string, string] {
-  const id = `${keyPrefix}\n${tenantId}`;
-  let keys = tenantKeyCache.get(id);
-  if (!keys) {
-    keys = [keyPrefix + rbacVersionKey(tenantId), mfaPolicyKey(keyPrefix, tenantId)];
-    if (tenantKeyCache.size >= 100_000) {
-      tenantKeyCache.delete(tenantKeyCache.keys().next().value as string);
-    }
-    tenantKeyCache.set(id, keys);
-  }
-  return keys;
 }
 
 /** 401 problem unless `authenticate` established a principal. */

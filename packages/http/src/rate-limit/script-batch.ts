@@ -58,7 +58,7 @@ interface PendingCall {
  * The hash tag Redis Cluster would place `key` by (the first non-empty `{...}`), or the key.
  * Two keys with the same answer always share a slot.
  */
-export function hashTag(key: string): string {
+function hashTag(key: string): string {
   const open = key.indexOf('{');
   if (open === -1) return key;
   const close = key.indexOf('}', open + 1);

@@ -12,6 +12,7 @@
 import * as nodeCrypto from 'node:crypto';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { encodeBase64urlNoPadding } from '@oslojs/encoding';
+import { setBounded } from '../bounded-map.ts';
 
 /** Returns `length` bytes from the platform CSPRNG (Web Crypto, also in Node 20+). */
 export function randomBytes(length: number): Uint8Array {
@@ -93,9 +94,6 @@ function decodedDigest(hexDigest: string): Buffer | undefined {
   if (digest) return digest;
   if (!SHA256_HEX.test(hexDigest)) return undefined;
   digest = Buffer.from(hexDigest, 'hex');
-  if (decodedDigests.size >= DECODED_DIGESTS_MAX) {
-    decodedDigests.delete(decodedDigests.keys().next().value as string);
-  }
-  decodedDigests.set(hexDigest, digest);
+  setBounded(decodedDigests, hexDigest, digest, DECODED_DIGESTS_MAX);
   return digest;
 }

@@ -1,6 +1,7 @@
 import { type Database, schema, type TenantRecord, type TenantTx, withTenant } from '@tenantkit/db';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
+import { setBounded } from '../bounded-map.ts';
 import { forgetNearCopies } from '../near-cache/index.ts';
 import {
   decodePermissionSet,
@@ -103,14 +104,8 @@ const localPermissions = new Map<
 >();
 
 function rememberLocally(key: string, version: number, permissions: ReadonlySet<Permission>) {
-  if (localPermissions.size >= LOCAL_PERMISSIONS_MAX && !localPermissions.has(key)) {
-    localPermissions.delete(localPermissions.keys().next().value as string);
-  }
-  localPermissions.set(key, {
-    version,
-    permissions,
-    expiresAt: Date.now() + PERMISSION_CACHE_TTL_SECONDS * 1000,
-  });
+  const expiresAt = Date.now() + PERMISSION_CACHE_TTL_SECONDS * 1000;
+  setBounded(localPermissions, key, { version, permissions, expiresAt }, LOCAL_PERMISSIONS_MAX);
 }
 
 async function rbacVersion(

@@ -17,6 +17,7 @@
  *   reads its own write's old value, whatever the order its sockets are read in.
  */
 import type { Redis } from 'ioredis';
+import { setBounded } from '../bounded-map.ts';
 
 export interface NearCacheOptions {
   /** The client to read with; the cache opens its own tracking connection from it. */
@@ -147,16 +148,11 @@ export class NearCache {
     if (this.#live && epoch === this.#epoch) {
       keys.forEach((key, i) => {
         if (!this.#tracked(key) || (this.#changed.get(key) ?? -1) > sequence) return;
-        this.#keep(key, values[i] ?? null);
+        setBounded(this.#copies, key, { value: values[i] ?? null }, this.#maxEntries);
       });
     }
     if (this.#reads === 0) this.#changed.clear();
     return values;
-  }
-
-  /** `peek`, else `read`. */
-  get(keys: readonly string[]): (string | null)[] | Promise<(string | null)[]> {
-    return this.peek(keys) ?? this.read(keys);
   }
 
   /**
@@ -183,14 +179,6 @@ export class NearCache {
       return;
     }
     this.#changed.set(key, ++this.#sequence);
-  }
-
-  #keep(key: string, value: string | null): void {
-    if (this.#copies.size >= this.#maxEntries && !this.#copies.has(key)) {
-      const oldest = this.#copies.keys().next();
-      if (!oldest.done) this.#copies.delete(oldest.value);
-    }
-    this.#copies.set(key, { value });
   }
 
   #tracked(key: string): boolean {

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { setBounded } from '../bounded-map.ts';
 import { forgetNearCopies } from '../near-cache/index.ts';
 import { SESSION_POLICY } from './policy.ts';
 
@@ -40,8 +41,7 @@ export function parseCached(value: string | null): CacheLookup {
   if (!lookup) {
     const session = Object.freeze(JSON.parse(value) as CachedSession);
     lookup = Object.freeze({ kind: 'hit', session });
-    if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value as string);
-    parsed.set(value, lookup);
+    setBounded(parsed, value, lookup, PARSED_MAX);
   }
   return lookup;
 }
